@@ -1,0 +1,50 @@
+"""The two things that travel through the pipeline.
+
+``FetchedPage`` is what the spider hands over: the raw response of an article page.
+``Article`` is the one record schema stored in MongoDB (collection ``articles``); see the
+README for the same table. Both are plain dataclasses (no Scrapy import) so the text
+stage can build them in a worker process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass
+class FetchedPage:
+    url: str                      # canonical URL the page was requested as
+    outlet: str                   # registry key
+    body: bytes                   # raw response body
+    status: int
+    headers: dict[str, str]       # selected response headers (content-type, last-modified, …)
+    fetched_at: datetime          # timezone-aware (UTC)
+    response_url: str = ""        # final URL after redirects
+
+
+@dataclass
+class Article:
+    url: str                                  # canonical URL; also the MongoDB _id
+    outlet: str                               # registry key
+    domain: str                               # host of the URL
+    title: str
+    text: str                                 # clean body, paragraphs separated by a blank line
+    lead: str = ""                            # standfirst/summary, not repeated in text
+    authors: list[str] = field(default_factory=list)
+    published_at: datetime | None = None      # timezone-aware
+    modified_at: datetime | None = None       # timezone-aware
+    language: str = ""
+    language_confidence: float = 0.0
+    tags: list[str] = field(default_factory=list)
+    section: str = ""
+    image: str = ""
+    site_name: str = ""
+    credits: list[str] = field(default_factory=list)   # credit/source lines moved out of text
+    paywalled: bool = False
+    content_hash: str = ""                    # sha1 of the normalised text
+    cleaning: dict[str, Any] = field(default_factory=dict)  # what was removed and why
+    fetched_at: datetime | None = None
+    http: dict[str, Any] = field(default_factory=dict)      # status, content_type, encoding
+    extractor: dict[str, str] = field(default_factory=dict) # tool and pipeline versions

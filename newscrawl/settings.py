@@ -1,0 +1,87 @@
+"""Scrapy settings for newscrawl.
+
+Every knob has a default that is polite and safe for real news sites, and every one can
+be set from the environment (see ``envsettings.apply_environment`` and the README's
+settings table), or per run with ``scrapy crawl … -s NAME=value``.
+"""
+
+from newscrawl import __version__
+from newscrawl.envsettings import apply_environment
+
+BOT_NAME = "newscrawl"
+SPIDER_MODULES = ["newscrawl.spiders"]
+NEWSPIDER_MODULE = "newscrawl.spiders"
+# One generic spider serves every outlet: `scrapy list` shows the registry's outlets.
+SPIDER_LOADER_CLASS = "newscrawl.spiderloader.OutletSpiderLoader"
+COMMANDS_MODULE = "newscrawl.commands"
+
+# --- politeness -----------------------------------------------------------------------
+USER_AGENT = f"newscrawl/{__version__} (+https://github.com/newscrawl/newscrawl; news corpus crawler)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# --- storage --------------------------------------------------------------------------
+MONGO_URI = "mongodb://127.0.0.1:27017"
+MONGO_DATABASE = "newscrawl"
+# How long to wait for MongoDB at spider start before stopping with a clear error.
+NEWSCRAWL_MONGO_TIMEOUT = 5.0
+# Upserts are sent with bulk_write every BATCH_SIZE records or FLUSH_INTERVAL seconds.
+NEWSCRAWL_BATCH_SIZE = 100
+NEWSCRAWL_FLUSH_INTERVAL = 5.0
+# Keep the compressed raw HTML in `pages`, so a better cleaner can reprocess the corpus.
+NEWSCRAWL_STORE_RAW_HTML = True
+
+# --- outlets and discovery ------------------------------------------------------------
+# Outlet registry (TOML); empty means the one shipped in newscrawl/outlets.toml.
+NEWSCRAWL_OUTLETS_FILE = ""
+# How many listing pages deep to follow section pagination.
+NEWSCRAWL_SECTION_DEPTH = 3
+
+# --- text -----------------------------------------------------------------------------
+# Records whose detected language is not in this list are dropped (counted).
+NEWSCRAWL_LANGUAGES = ["pl"]
+# Records with less body text than this (characters) are dropped (counted).
+NEWSCRAWL_MIN_TEXT_CHARS = 200
+
+ITEM_PIPELINES = {
+    "newscrawl.pipelines.ExtractPipeline": 300,
+    "newscrawl.pipelines.MongoPipeline": 800,
+}
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+# Scrapy settings that can also be set from the environment, by these names.
+SCRAPY_ALIASES = {
+    "NEWSCRAWL_USER_AGENT": "USER_AGENT",
+    "NEWSCRAWL_ROBOTSTXT_OBEY": "ROBOTSTXT_OBEY",
+    "NEWSCRAWL_CONCURRENT_REQUESTS": "CONCURRENT_REQUESTS",
+    "NEWSCRAWL_CONCURRENT_REQUESTS_PER_DOMAIN": "CONCURRENT_REQUESTS_PER_DOMAIN",
+    "NEWSCRAWL_DOWNLOAD_DELAY": "DOWNLOAD_DELAY",
+    "NEWSCRAWL_AUTOTHROTTLE_ENABLED": "AUTOTHROTTLE_ENABLED",
+    "NEWSCRAWL_AUTOTHROTTLE_START_DELAY": "AUTOTHROTTLE_START_DELAY",
+    "NEWSCRAWL_AUTOTHROTTLE_MAX_DELAY": "AUTOTHROTTLE_MAX_DELAY",
+    "NEWSCRAWL_AUTOTHROTTLE_TARGET_CONCURRENCY": "AUTOTHROTTLE_TARGET_CONCURRENCY",
+    "NEWSCRAWL_DOWNLOAD_TIMEOUT": "DOWNLOAD_TIMEOUT",
+    "NEWSCRAWL_DOWNLOAD_MAXSIZE": "DOWNLOAD_MAXSIZE",
+    "NEWSCRAWL_RETRY_TIMES": "RETRY_TIMES",
+    "NEWSCRAWL_LOG_LEVEL": "LOG_LEVEL",
+}
+
+apply_environment(globals(), SCRAPY_ALIASES)

@@ -1,0 +1,1 @@
+"""Pure text processing: bytes/strings in, data out. No Scrapy, network or database here."""

@@ -1,0 +1,51 @@
+"""Helpers shared by the tests: run a real `scrapy crawl` subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Fast settings for the loopback newsroom; politeness defaults stay as they are otherwise.
+FAST = {
+    "NEWSCRAWL_DOWNLOAD_DELAY": "0",
+    "NEWSCRAWL_AUTOTHROTTLE_ENABLED": "0",
+    "NEWSCRAWL_CONCURRENT_REQUESTS_PER_DOMAIN": "8",
+    "NEWSCRAWL_FLUSH_INTERVAL": "1",
+}
+
+
+def crawl_env(mongo_uri: str, database: str, registry: Path | None, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSCRAWL_", "MONGO_"))}
+    env.update(FAST)
+    env.update({"MONGO_URI": mongo_uri, "MONGO_DATABASE": database})
+    if registry is not None:
+        env["NEWSCRAWL_OUTLETS_FILE"] = str(registry)
+    env.update(extra)
+    return env
+
+
+def run_crawl(
+    spider: str,
+    mongo_uri: str,
+    database: str,
+    registry: Path | None,
+    args: dict[str, str] | None = None,
+    timeout: float = 300,
+    **env_extra: str,
+) -> subprocess.CompletedProcess[str]:
+    """Run `scrapy crawl SPIDER -a k=v …` from the project root and return the result."""
+    cmd = [sys.executable, "-m", "scrapy", "crawl", spider]
+    for key, value in (args or {}).items():
+        cmd += ["-a", f"{key}={value}"]
+    return subprocess.run(
+        cmd,
+        cwd=ROOT,
+        env=crawl_env(mongo_uri, database, registry, **env_extra),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -1,0 +1,72 @@
+"""End to end: real `scrapy crawl` subprocesses against the offline newsroom into MongoDB."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from pymongo.database import Database
+
+from tests.support import run_crawl
+from tools.localmongo import free_port
+
+OUTLETS = ["nr-kurier", "nr-kresy", "nr-gazeta"]
+
+
+@pytest.fixture(scope="module")
+def crawled_twice(newsroom, newsroom_registry, mongo_uri, module_db: Database):
+    """Crawl every main newsroom outlet twice into one database; keep both snapshots."""
+    snapshots = []
+    for _ in range(2):
+        for outlet in OUTLETS:
+            result = run_crawl(outlet, mongo_uri, module_db.name, newsroom_registry)
+            assert result.returncode == 0, result.stderr[-3000:]
+        snapshots.append({d["_id"]: d for d in module_db.articles.find()})
+    return snapshots
+
+
+@pytest.mark.parametrize("outlet", OUTLETS)
+def test_one_record_per_fixture_article(newsroom, crawled_twice, module_db, outlet):
+    expected = {a.url for a in newsroom.newsroom.articles(outlet)}
+    stored = {d["url"] for d in module_db.articles.find({"outlet": outlet}, {"url": 1})}
+    assert stored == expected
+
+
+def test_second_crawl_adds_no_duplicates_and_keeps_first_seen(crawled_twice, module_db):
+    first, second = crawled_twice
+    assert set(first) == set(second)
+    assert module_db.articles.count_documents({}) == len(first)
+    for url, doc in second.items():
+        assert doc["first_seen_at"] == first[url]["first_seen_at"]
+        assert doc["updated_at"] > first[url]["updated_at"]
+
+
+def test_records_carry_text_language_and_provenance(newsroom, crawled_twice, module_db):
+    for doc in module_db.articles.find({"outlet": {"$in": OUTLETS}}):
+        expected = newsroom.expected(doc["url"])
+        assert doc["title"] == expected.title
+        assert doc["language"] == "pl"
+        assert doc["published_at"] is not None and doc["published_at"].tzinfo is not None
+        assert len(doc["text"]) > 200
+        assert doc["http"]["status"] == 200
+        assert doc["extractor"]["trafilatura"]
+
+
+def test_raw_pages_and_run_reports_are_stored(crawled_twice, module_db):
+    assert module_db.pages.count_documents({}) == module_db.articles.count_documents({})
+    runs = list(module_db.runs.find({"outlets": "nr-kurier"}))
+    assert len(runs) == 2
+    assert runs[0]["stored_new"] > 0 and runs[1]["stored_new"] == 0
+    assert runs[1]["stored_updated"] == runs[0]["stored_new"]
+
+
+def test_unreachable_mongodb_stops_the_crawl_with_one_clear_line(newsroom_registry):
+    dead = f"mongodb://127.0.0.1:{free_port()}"
+    started = time.monotonic()
+    result = run_crawl("nr-kurier", dead, "unused", newsroom_registry, NEWSCRAWL_MONGO_TIMEOUT="3")
+    elapsed = time.monotonic() - started
+    assert result.returncode != 0
+    assert elapsed < 10, f"took {elapsed:.1f}s"
+    errors = [line for line in result.stderr.splitlines() if "MONGO_URI" in line]
+    assert len(errors) == 1 and dead in errors[0]
+    assert "Traceback" not in result.stderr
