@@ -11,6 +11,7 @@ import logging
 from datetime import datetime, timezone
 from typing import Any
 
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from twisted.internet import task
@@ -86,13 +87,18 @@ class MongoPipeline:
         except StorageUnavailable as exc:
             logger.error("%s", exc)
             self.stats.set_value("newscrawl/fatal", str(exc))
-            assert self.crawler.engine is not None
-            await self.crawler.engine.close_spider_async(reason="mongodb_unavailable")
+            # Close once the spider is fully open (closing from inside open_spider
+            # breaks Scrapy's own stats); no item can be stored meanwhile.
+            self.crawler.signals.connect(self._close_unavailable, signal=signals.spider_opened)
             return
         self.writer = BatchWriter(self.store, self.batch_size, self.flush_interval)
         # Flush on time even when no new item arrives (a slow tail of a crawl).
         self._ticker = task.LoopingCall(self._flush_if_due)
         self._ticker.start(max(self.flush_interval, 0.5), now=False)
+
+    async def _close_unavailable(self) -> None:
+        assert self.crawler.engine is not None
+        await self.crawler.engine.close_spider_async(reason="mongodb_unavailable")
 
     def process_item(self, item: Any) -> Any:
         if not (isinstance(item, dict) and isinstance(item.get("article"), Article)):

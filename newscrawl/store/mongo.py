@@ -57,7 +57,7 @@ def connect(uri: str, database: str, timeout: float = 5.0) -> Database:
         )
         client.admin.command("ping")
     except (PyMongoError, ValueError) as exc:
-        first_line = str(exc).split("\n", 1)[0].split(", Timeout:", 1)[0]
+        first_line = str(exc).split("\n", 1)[0].split(", Timeout:", 1)[0].split(" (configured timeouts", 1)[0]
         raise StorageUnavailable(
             f"cannot reach MongoDB at MONGO_URI={redact_uri(uri)} within {timeout:g}s "
             f"({first_line}); set MONGO_URI to a running MongoDB"
