@@ -108,3 +108,21 @@ def test_unreachable_server_gives_one_line_naming_mongo_uri():
 
 def test_redact_uri_leaves_uris_without_password_alone():
     assert redact_uri("mongodb://127.0.0.1:27017") == "mongodb://127.0.0.1:27017"
+
+
+def test_large_batches_of_updates_do_not_stall_the_server(mongo_uri, mongo_db):
+    """FerretDB 1.24 deadlocks on one update command of >100 statements: we chunk."""
+    from pymongo import MongoClient
+
+    client = MongoClient(mongo_uri, tz_aware=True, socketTimeoutMS=20000)
+    store = ArticleStore(client[mongo_db.name])
+    writer = BatchWriter(store, batch_size=150)
+    urls = [f"https://example.pl/a/{i}" for i in range(150)]
+    for url in urls:
+        writer.add(article(url, title="v1"))
+    assert writer.totals.inserted == 150
+    for url in urls:
+        writer.add(article(url, title="v2"))
+    assert (writer.totals.updated, writer.totals.failed) == (150, 0)
+    assert mongo_db.articles.count_documents({"title": "v2"}) == 150
+    client.close()

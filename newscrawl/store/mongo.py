@@ -7,6 +7,13 @@ Collections:
 
 Works with MongoDB and FerretDB 1.24 (SQLite backend): only plain CRUD, ``bulk_write``
 with ``UpdateOne`` upserts, simple and compound indexes, and ``$group`` aggregations.
+
+FerretDB 1.24 incompatibility: its SQLite backend keeps one pooled SQLite connection busy
+per update statement until the whole ``update`` command ends, and the pool holds 100
+connections per database. One bulk of more than 100 updates of existing documents — or
+a few concurrent bulks adding up to that — deadlocks the server for good (every later
+command hangs). ``bulk_write_chunked`` therefore sends at most ``FERRETDB_OPS_PER_COMMAND``
+statements per command when the server is FerretDB.
 """
 
 from __future__ import annotations
@@ -21,12 +28,15 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from pymongo import ASCENDING, DESCENDING, MongoClient, UpdateOne
+from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError, PyMongoError
 
 from newscrawl.items import Article, FetchedPage
 
 ARTICLES = "articles"
+FERRETDB_OPS_PER_COMMAND = 25
+MONGODB_OPS_PER_COMMAND = 1000
 PAGES = "pages"
 RUNS = "runs"
 
@@ -65,6 +75,15 @@ def connect(uri: str, database: str, timeout: float = 5.0) -> Database:
     return client[database]
 
 
+def ops_per_command(db: Database) -> int:
+    """How many write statements one command may carry on this server (see above)."""
+    try:
+        info = db.client.admin.command("buildInfo")
+    except PyMongoError:
+        return FERRETDB_OPS_PER_COMMAND
+    return FERRETDB_OPS_PER_COMMAND if "ferretdbFeatures" in info else MONGODB_OPS_PER_COMMAND
+
+
 @dataclass
 class WriteCounts:
     inserted: int = 0
@@ -95,6 +114,8 @@ class ArticleStore:
         self.articles = db[ARTICLES]
         self.pages = db[PAGES]
         self.runs = db[RUNS]
+        self.ops_per_command = ops_per_command(db)
+        self.errors: list[str] = []  # last write errors, for the log
 
     def ensure_indexes(self) -> None:
         """Create the indexes (idempotent: safe at every spider start)."""
@@ -127,6 +148,30 @@ class ArticleStore:
             "updated_at": now,
         }
         return UpdateOne({"_id": page.url}, {"$set": doc}, upsert=True)
+
+    def bulk_write_chunked(self, collection: Collection, ops: list[UpdateOne]) -> WriteCounts:
+        """Unordered bulk write in server-safe chunks; failures are counted, not raised."""
+        counts = WriteCounts()
+        for start in range(0, len(ops), self.ops_per_command):
+            counts.add(self._bulk(collection, ops[start : start + self.ops_per_command]))
+        return counts
+
+    def _bulk(self, collection: Collection, ops: list[UpdateOne]) -> WriteCounts:
+        try:
+            result = collection.bulk_write(ops, ordered=False)
+        except BulkWriteError as exc:
+            details = exc.details
+            write_errors = details.get("writeErrors", [])
+            self.errors.extend(e.get("errmsg", "") for e in write_errors[:5])
+            return WriteCounts(
+                inserted=details.get("nUpserted", 0),
+                updated=details.get("nMatched", 0),
+                failed=len(write_errors),
+            )
+        except PyMongoError as exc:
+            self.errors.append(str(exc).split("\n", 1)[0])
+            return WriteCounts(failed=len(ops))
+        return WriteCounts(inserted=result.upserted_count, updated=result.matched_count)
 
     def record_run(self, report: dict[str, Any]) -> None:
         self.runs.insert_one(dict(report))
@@ -179,7 +224,6 @@ class BatchWriter:
         self._pages: list[UpdateOne] = []
         self._last_flush = clock()
         self.totals = WriteCounts()
-        self.errors: list[str] = []
 
     def add(self, article: Article, page: FetchedPage | None = None) -> WriteCounts | None:
         """Queue one record (and its raw page); returns counts when this caused a flush."""
@@ -202,25 +246,8 @@ class BatchWriter:
         articles, self._articles = self._articles, []
         pages, self._pages = self._pages, []
         if articles:
-            counts = self._bulk(self.store.articles, articles)
+            counts = self.store.bulk_write_chunked(self.store.articles, articles)
         if pages:
-            self._bulk(self.store.pages, pages)
+            counts.failed += self.store.bulk_write_chunked(self.store.pages, pages).failed
         self.totals.add(counts)
         return counts
-
-    def _bulk(self, collection, ops: list[UpdateOne]) -> WriteCounts:
-        try:
-            result = collection.bulk_write(ops, ordered=False)
-        except BulkWriteError as exc:
-            details = exc.details
-            failed = len(details.get("writeErrors", []))
-            self.errors.extend(e.get("errmsg", "") for e in details.get("writeErrors", [])[:5])
-            return WriteCounts(
-                inserted=details.get("nUpserted", 0),
-                updated=details.get("nMatched", 0),
-                failed=failed,
-            )
-        except PyMongoError as exc:
-            self.errors.append(str(exc).split("\n", 1)[0])
-            return WriteCounts(failed=len(ops))
-        return WriteCounts(inserted=result.upserted_count, updated=result.matched_count)
