@@ -41,10 +41,12 @@ class Article:
     section: str = ""
     image: str = ""
     site_name: str = ""
+    canonical_url: str = ""                   # the page's own <link rel=canonical> / og:url
     credits: list[str] = field(default_factory=list)   # credit/source lines moved out of text
     paywalled: bool = False
     content_hash: str = ""                    # sha1 of the normalised text
-    cleaning: dict[str, Any] = field(default_factory=dict)  # what was removed and why
+    # What was removed and why: {"removed": [{"rule", "text"}, …], "rules": [names]}
+    cleaning: dict[str, Any] = field(default_factory=dict)
     fetched_at: datetime | None = None
     http: dict[str, Any] = field(default_factory=dict)      # status, content_type, encoding
     extractor: dict[str, str] = field(default_factory=dict) # tool and pipeline versions

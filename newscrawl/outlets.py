@@ -2,17 +2,23 @@
 
 An outlet is data — domains, discovery sources, article-URL patterns and its own
 boilerplate phrases — never a class. ``newscrawl/outlets.toml`` ships the real Polish
-outlets; ``NEWSCRAWL_OUTLETS_FILE`` points at another file (the offline newsroom writes
-one for its live fixture outlets).
+outlets (its header documents every field); ``NEWSCRAWL_OUTLETS_FILE`` points at another
+file (the offline newsroom writes one for its live fixture outlets). The loader is strict:
+an unknown field, a bad regex, a non-URL source, a home off the outlet's domains, a
+``verified`` that is not "unverified"/"newsroom"/a date, or a ``tdm`` that is not
+"unknown"/"none"/"reserved" is a one-line ``RegistryError``.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from newscrawl.urls import canonicalize_url
 
 DEFAULT_REGISTRY = Path(__file__).with_name("outlets.toml")
 
@@ -36,6 +42,7 @@ class Outlet:
     boilerplate: tuple[str, ...] = ()
     language: str = "pl"
     verified: str = "unverified"
+    tdm: str = "unknown"
     notes: str = ""
     _allow: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
     _deny: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
@@ -53,15 +60,34 @@ class Outlet:
             return False
         return not any(p.search(url) for p in self._deny)
 
+    def canonical(self, url: str) -> str:
+        """The canonical form of ``url`` for this outlet (mobile/AMP hosts → main host)."""
+        return canonicalize_url(url, preferred_host=urlsplit(self.home).hostname)
+
     @property
     def robots_url(self) -> str:
         parts = urlsplit(self.home)
         return f"{parts.scheme}://{parts.netloc}/robots.txt"
 
+    @property
+    def tdmrep_url(self) -> str:
+        parts = urlsplit(self.home)
+        return f"{parts.scheme}://{parts.netloc}/.well-known/tdmrep.json"
+
+    @property
+    def tdm_reserved_in_registry(self) -> bool:
+        return self.tdm == "reserved"
+
 
 _LIST_FIELDS = ("domains", "feeds", "sitemaps", "sections", "article_patterns",
                 "deny_patterns", "boilerplate")
-_STR_FIELDS = ("name", "home", "language", "verified", "notes")
+_STR_FIELDS = ("name", "home", "language", "verified", "tdm", "notes")
+_URL_FIELDS = ("feeds", "sitemaps", "sections")
+# How sure we are of an entry: never checked, a test fixture, or the date it was checked.
+_VERIFIED = re.compile(r"^(unverified|newsroom|\d{4}-\d{2}-\d{2})$")
+# What the registry knows about the outlet's text-and-data-mining reservation.
+TDM_VALUES = ("unknown", "none", "reserved")
+_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 def _compile(key: str, patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
@@ -94,11 +120,27 @@ def outlet_from_mapping(key: str, data: dict) -> Outlet:
                 raise RegistryError(f"outlet {key!r}: {name!r} must be a string")
             kwargs[name] = data[name]
     if "robots_sitemaps" in data:
-        kwargs["robots_sitemaps"] = bool(data["robots_sitemaps"])
+        if not isinstance(data["robots_sitemaps"], bool):
+            raise RegistryError(f"outlet {key!r}: 'robots_sitemaps' must be true or false")
+        kwargs["robots_sitemaps"] = data["robots_sitemaps"]
+    if not _KEY.match(key):
+        raise RegistryError(f"outlet {key!r}: key must be lowercase letters, digits, '-' or '_'")
+    if not _VERIFIED.match(kwargs.get("verified", "unverified")):
+        raise RegistryError(f"outlet {key!r}: 'verified' must be \"unverified\", \"newsroom\" or a date YYYY-MM-DD")
+    if kwargs.get("tdm", "unknown") not in TDM_VALUES:
+        raise RegistryError(f"outlet {key!r}: 'tdm' must be one of {', '.join(TDM_VALUES)}")
+    for name in ("home", *_URL_FIELDS):
+        values = [kwargs[name]] if name == "home" else kwargs[name]
+        for value in values:
+            if urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).hostname:
+                raise RegistryError(f"outlet {key!r}: {name!r} has a value that is not an http(s) URL: {value!r}")
     kwargs["domains"] = tuple(d.lower() for d in kwargs["domains"])
     kwargs["_allow"] = _compile(key, kwargs["article_patterns"])
     kwargs["_deny"] = _compile(key, kwargs["deny_patterns"])
-    return Outlet(**kwargs)
+    outlet = Outlet(**kwargs)
+    if not outlet.owns(outlet.home):
+        raise RegistryError(f"outlet {key!r}: home {outlet.home!r} is not on its domains")
+    return outlet
 
 
 def load_registry(path: str | Path | None = None) -> dict[str, Outlet]:
@@ -114,3 +156,28 @@ def load_registry(path: str | Path | None = None) -> dict[str, Outlet]:
     if not isinstance(entries, dict) or not entries:
         raise RegistryError(f"outlet registry {path} has no [outlets.<key>] entries")
     return {key: outlet_from_mapping(key, entry) for key, entry in entries.items()}
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {value!r} to the registry")
+
+
+def dump_registry(entries: dict[str, dict]) -> str:
+    """Registry TOML for ``{key: {field: value}}`` (the inverse of ``load_registry``)."""
+    lines = []
+    for key, entry in entries.items():
+        lines.append(f"[outlets.{key}]")
+        lines += [f"{name} = {_toml_value(value)}" for name, value in entry.items()]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def read_entries(path: str | Path) -> dict[str, dict]:
+    """The raw ``{key: {field: value}}`` tables of a registry file (to derive another one)."""
+    return tomllib.loads(Path(path).read_text(encoding="utf-8"))["outlets"]

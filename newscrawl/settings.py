@@ -34,6 +34,26 @@ RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# robots.txt Crawl-delay is enforced per host (Scrapy only parses it); larger values are
+# capped here (seconds).
+NEWSCRAWL_CRAWL_DELAY_MAX = 30.0
+# 429/503 with Retry-After: the host gets no request until then; a longer wait than this
+# (seconds) gives the request up instead.
+NEWSCRAWL_RETRY_AFTER_MAX = 120.0
+NEWSCRAWL_RETRY_AFTER_CODES = [429, 503]
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "newscrawl.middlewares.OutletGateMiddleware": 90,
+    "newscrawl.middlewares.RobotsTxtMiddleware": 100,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newscrawl.middlewares.RetryAfterMiddleware": 550,
+}
+EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "newscrawl.middlewares.AutoThrottle": 0,
+}
+# Requests are deduplicated by canonical URL (tracking parameters, fragments, AMP dropped).
+REQUEST_FINGERPRINTER_CLASS = "newscrawl.middlewares.CanonicalRequestFingerprinter"
 # Scrapy's remote-control HTTP server executes code sent to it: never open it by default.
 REMOTE_CONTROL_ENABLED = False
 
@@ -53,12 +73,27 @@ NEWSCRAWL_STORE_RAW_HTML = True
 NEWSCRAWL_OUTLETS_FILE = ""
 # How many listing pages deep to follow section pagination.
 NEWSCRAWL_SECTION_DEPTH = 3
+# Skip outlets that reserve text and data mining (robots.txt rules against AI/TDM crawlers,
+# TDMRep header/meta/tdmrep.json, or `tdm = "reserved"` in the registry). False crawls
+# them anyway and marks their pages.
+NEWSCRAWL_SKIP_TDM_RESERVED = True
+# `scrapy outlets --probe`: seconds allowed per source, and sources probed in parallel.
+NEWSCRAWL_PROBE_TIMEOUT = 10.0
+NEWSCRAWL_PROBE_CONCURRENCY = 8
 
 # --- text -----------------------------------------------------------------------------
 # Records whose detected language is not in this list are dropped (counted).
 NEWSCRAWL_LANGUAGES = ["pl"]
 # Records with less body text than this (characters) are dropped (counted).
 NEWSCRAWL_MIN_TEXT_CHARS = 200
+# A body paragraph is a repeat of the lead / an earlier paragraph when this share of the
+# shorter one's word pairs occurs in the other (the more complete version is kept).
+NEWSCRAWL_DEDUP_THRESHOLD = 0.8
+# Learned boilerplate: a paragraph of at most MAX_CHARS characters seen in at least
+# MIN_ARTICLES different articles of one outlet is removed from that outlet's records.
+NEWSCRAWL_LEARN_BOILERPLATE = True
+NEWSCRAWL_BOILERPLATE_MIN_ARTICLES = 8
+NEWSCRAWL_BOILERPLATE_MAX_CHARS = 300
 
 ITEM_PIPELINES = {
     "newscrawl.pipelines.ExtractPipeline": 300,

@@ -10,3 +10,8 @@ from newscrawl.store.mongo import (
 )
 
 __all__ = ["ArticleStore", "BatchWriter", "StorageUnavailable", "WriteCounts", "connect", "redact_uri"]
+
+# Learned-boilerplate counts (issue 3).
+from newscrawl.store.boilerplate import BOILERPLATE, BoilerplateStore, open_boilerplate_store  # noqa: E402
+
+__all__ += ["BOILERPLATE", "BoilerplateStore", "open_boilerplate_store"]

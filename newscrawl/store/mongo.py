@@ -84,6 +84,11 @@ def ops_per_command(db: Database) -> int:
     return FERRETDB_OPS_PER_COMMAND if "ferretdbFeatures" in info else MONGODB_OPS_PER_COMMAND
 
 
+def in_chunks(ops: list[UpdateOne], size: int) -> list[list[UpdateOne]]:
+    """``ops`` split into lists of at most ``size`` (one write command each)."""
+    return [ops[start : start + size] for start in range(0, len(ops), size)]
+
+
 @dataclass
 class WriteCounts:
     inserted: int = 0
@@ -152,8 +157,8 @@ class ArticleStore:
     def bulk_write_chunked(self, collection: Collection, ops: list[UpdateOne]) -> WriteCounts:
         """Unordered bulk write in server-safe chunks; failures are counted, not raised."""
         counts = WriteCounts()
-        for start in range(0, len(ops), self.ops_per_command):
-            counts.add(self._bulk(collection, ops[start : start + self.ops_per_command]))
+        for chunk in in_chunks(ops, self.ops_per_command):
+            counts.add(self._bulk(collection, chunk))
         return counts
 
     def _bulk(self, collection: Collection, ops: list[UpdateOne]) -> WriteCounts:

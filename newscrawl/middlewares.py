@@ -1,0 +1,248 @@
+"""Politeness components: robots.txt Crawl-delay enforced, Retry-After honoured, AutoThrottle
+that never undercuts a site's Crawl-delay, and request dedup by canonical URL.
+
+- ``RobotsTxtMiddleware`` replaces Scrapy's: it still obeys robots.txt rules, and it also
+  applies the ``Crawl-delay`` the site asks of our user agent to the site's downloader
+  slot (Scrapy parses Crawl-delay but does not enforce it). Every request to a host —
+  including ones marked ``dont_obey_robotstxt`` — waits until that host's robots.txt is
+  known, so not even the first requests go out faster than the site asked.
+- ``RetryAfterMiddleware`` replaces Scrapy's RetryMiddleware: on 429/503 with a
+  ``Retry-After`` header the retry — and every other request to that host — waits as
+  long as the server asked (up to ``NEWSCRAWL_RETRY_AFTER_MAX``; longer means give up).
+- ``AutoThrottle`` keeps a slot's delay at or above the per-slot floor set from Crawl-delay.
+- ``OutletGateMiddleware`` drops already-queued requests of an outlet the spider stopped.
+- ``CanonicalRequestFingerprinter`` fingerprints requests by their canonical URL
+  (``newscrawl.urls``), so the dupefilter — Scrapy's, or scrapy-redis's shared one — sees
+  ``/a?utm_source=x#top`` and ``/amp/a`` as ``/a``.
+
+Stats: ``newscrawl/crawl_delay/<host>`` (seconds applied), ``newscrawl/retry_after/waited``,
+``newscrawl/retry_after/too_long``.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from time import monotonic
+from typing import TYPE_CHECKING, Any
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware as ScrapyRetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as ScrapyRobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.extensions.throttle import AutoThrottle as ScrapyAutoThrottle
+from scrapy.http.request import NO_CALLBACK
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.request import RequestFingerprinter
+from twisted.internet import reactor
+from twisted.internet.defer import Deferred
+from twisted.internet.task import deferLater
+
+from newscrawl.urls import canonicalize_url
+
+if TYPE_CHECKING:
+    from scrapy.core.downloader import Downloader, Slot
+    from scrapy.crawler import Crawler
+    from scrapy.http import Request, Response
+    from scrapy.robotstxt import RobotParser
+
+logger = logging.getLogger(__name__)
+
+
+def _downloader(crawler: Crawler) -> Downloader:
+    assert crawler.engine is not None
+    return crawler.engine.downloader
+
+
+def apply_delay_floor(slot: Slot, floor: float) -> None:
+    """Make every delay the slot draws at least ``floor`` seconds, keeping as much of its
+    random jitter as that allows."""
+    if floor <= 0:
+        return
+    slot.delay = max(slot.delay, floor)
+    if slot.delay * (1 - slot.jitter) < floor:
+        slot.jitter = max(0.0, 1 - floor / slot.delay)
+
+
+async def _sleep(seconds: float) -> None:
+    await maybe_deferred_to_future(deferLater(reactor, seconds))
+
+
+class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware plus an enforced ``Crawl-delay`` per host."""
+
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler)
+        self.max_crawl_delay = crawler.settings.getfloat("NEWSCRAWL_CRAWL_DELAY_MAX")
+        self.crawl_delays: dict[str, float] = {}
+
+    @staticmethod
+    def _is_own_robots_fetch(request: Request) -> bool:
+        return (request.callback is NO_CALLBACK and bool(request.meta.get("dont_obey_robotstxt"))
+                and urlparse_cached(request).path == "/robots.txt")
+
+    async def process_request(self, request: Request) -> None:  # type: ignore[override]
+        if self._is_own_robots_fetch(request):
+            return
+        if request.url.startswith(("data:", "file:")):
+            return
+        rp = await self.robot_parser(request)
+        self._apply_crawl_delay(request)
+        if not request.meta.get("dont_obey_robotstxt"):
+            self.process_request_2(rp, request)
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        await super()._parse_robots(response, netloc, request)
+        parser = self._parsers.get(netloc)
+        if parser is not None and not isinstance(parser, Deferred):
+            self._remember_crawl_delay(parser, netloc)
+
+    def _remember_crawl_delay(self, parser: RobotParser, netloc: str) -> None:
+        useragent = self._robotstxt_useragent or self._default_useragent
+        try:
+            delay = parser.crawl_delay(useragent)
+        except Exception:  # a parser backend without Crawl-delay support
+            delay = None
+        if not delay or delay <= 0 or self.max_crawl_delay <= 0:
+            return
+        if delay > self.max_crawl_delay:
+            logger.warning("robots.txt of %s asks a Crawl-delay of %.1fs; using NEWSCRAWL_CRAWL_DELAY_MAX=%.1fs",
+                           netloc, delay, self.max_crawl_delay)
+            delay = self.max_crawl_delay
+        self.crawl_delays[netloc] = delay
+        assert self._stats is not None
+        self._stats.set_value(f"newscrawl/crawl_delay/{netloc}", delay)
+
+    def _apply_crawl_delay(self, request: Request) -> None:
+        delay = self.crawl_delays.get(urlparse_cached(request).netloc)
+        if not delay:
+            return
+        downloader = _downloader(self.crawler)
+        key = downloader.get_slot_key(request)
+        # New slots (also after the idle-slot collector dropped one) start from this floor;
+        # AutoThrottle below never goes under it.
+        slot_settings = downloader.per_slot_settings.setdefault(key, {})
+        if slot_settings.get("delay", 0) < delay:
+            slot_settings["delay"] = delay
+        slot = downloader.slots.get(key)
+        if slot is not None:
+            apply_delay_floor(slot, delay)
+
+
+def parse_retry_after(value: str | bytes | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date)."""
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    value = value.strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    now = now or datetime.now(timezone.utc)
+    return max(0.0, (when - now).total_seconds())
+
+
+class RetryAfterMiddleware(ScrapyRetryMiddleware):
+    """Scrapy's RetryMiddleware, honouring ``Retry-After`` on the codes in
+    ``NEWSCRAWL_RETRY_AFTER_CODES`` (429, 503) for the whole host."""
+
+    def __init__(self, settings: Any):
+        super().__init__(settings)
+        self.retry_after_max = settings.getfloat("NEWSCRAWL_RETRY_AFTER_MAX")
+        self.retry_after_codes = {int(c) for c in settings.getlist("NEWSCRAWL_RETRY_AFTER_CODES")}
+        self.not_before: dict[str, float] = {}
+
+    def _slot_key(self, request: Request) -> str:
+        return _downloader(self.crawler).get_slot_key(request)
+
+    async def process_request(self, request: Request) -> None:
+        until = self.not_before.get(self._slot_key(request))
+        if until is None:
+            return
+        wait = until - monotonic()
+        if wait > 0:
+            await _sleep(wait)
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_after_codes:
+            return super().process_response(request, response)
+        wait = parse_retry_after(response.headers.get(b"Retry-After"))
+        if wait is None:
+            return super().process_response(request, response)
+        assert self.crawler.stats is not None
+        if wait > self.retry_after_max:
+            self.crawler.stats.inc_value("newscrawl/retry_after/too_long")
+            logger.warning("%s asks to retry after %.0fs (more than NEWSCRAWL_RETRY_AFTER_MAX=%.0fs): giving up",
+                           request.url, wait, self.retry_after_max)
+            return response
+        retry = super().process_response(request, response)
+        if retry is not response:
+            key = self._slot_key(request)
+            until = monotonic() + wait
+            self.not_before[key] = max(self.not_before.get(key, 0.0), until)
+            # Requests already queued in the host's downloader slot wait too (when the slot
+            # has a delay; new requests wait in process_request above).
+            slot = _downloader(self.crawler).slots.get(key)
+            if slot is not None and slot.delay:
+                slot.lastseen = max(slot.lastseen, until - slot.delay * (1 - min(slot.jitter, 1.0)))
+            self.crawler.stats.inc_value("newscrawl/retry_after/waited")
+        return retry
+
+
+class AutoThrottle(ScrapyAutoThrottle):
+    """Scrapy's AutoThrottle that keeps each slot at or above its configured delay floor
+    (``DOWNLOAD_SLOTS`` / the Crawl-delay the robots.txt middleware applied)."""
+
+    def _response_downloaded(self, response: Response, request: Request, spider: Any) -> None:
+        super()._response_downloaded(response, request, spider)
+        key, slot = self._get_slot(request, spider)
+        if key is None or slot is None:
+            return
+        floor = self.crawler.engine.downloader.per_slot_settings.get(key, {}).get("delay", 0)
+        if floor:
+            apply_delay_floor(slot, float(floor))
+
+
+class OutletGateMiddleware:
+    """Drops queued requests of an outlet the spider stopped (e.g. its pages turned out to
+    reserve text and data mining) before they are downloaded."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> OutletGateMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        refuses = getattr(self.crawler.spider, "refuses", None)
+        if refuses is not None and refuses(request):
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("newscrawl/discovery/cancelled")
+            raise IgnoreRequest("outlet stopped: it reserves text and data mining")
+
+
+class CanonicalRequestFingerprinter:
+    """Scrapy's default fingerprint, computed on the request's canonical URL."""
+
+    def __init__(self, crawler: Crawler | None = None) -> None:
+        self._default = RequestFingerprinter(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CanonicalRequestFingerprinter:
+        return cls(crawler)
+
+    def fingerprint(self, request: Request) -> bytes:
+        canonical = canonicalize_url(request.url)
+        if canonical != request.url:
+            request = request.replace(url=canonical)
+        return self._default.fingerprint(request)

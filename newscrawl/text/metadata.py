@@ -1,0 +1,308 @@
+"""The page's own metadata: JSON-LD (NewsArticle & co.), OpenGraph, meta tags, ``<time>``.
+
+Each field is taken from the most specific source that has it: JSON-LD, then OpenGraph /
+``article:*``, then plain meta tags, then the visible page (``<h1>``, ``<time>``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from lxml import html as lxml_html
+
+from newscrawl.text.normalize import normalize_paragraph
+
+WARSAW = ZoneInfo("Europe/Warsaw")
+
+_ARTICLE_TYPES = {
+    "newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
+    "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "liveblogposting",
+    "report", "socialmediaposting", "webpage",
+}
+LISTING_TYPES = {"collectionpage", "profilepage", "searchresultspage", "itemlist"}
+
+_POLISH_MONTHS = {
+    "stycznia": 1, "lutego": 2, "marca": 3, "kwietnia": 4, "maja": 5, "czerwca": 6, "lipca": 7,
+    "sierpnia": 8, "września": 9, "października": 10, "listopada": 11, "grudnia": 12,
+    "styczeń": 1, "luty": 2, "marzec": 3, "kwiecień": 4, "maj": 5, "czerwiec": 6, "lipiec": 7,
+    "sierpień": 8, "wrzesień": 9, "październik": 10, "listopad": 11, "grudzień": 12,
+}
+_NUMERIC_DATE = re.compile(
+    r"(?P<d>\d{1,2})[./-](?P<m>\d{1,2})[./-](?P<y>\d{4})(?:[ ,T]+(?:godz\.\s*)?(?P<H>\d{1,2})[:.](?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
+)
+_ISO_SPACE = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|[+-]\d{2}:?\d{2})?$")
+_WORD_DATE = re.compile(
+    r"(?P<d>\d{1,2})\s+(?P<mon>[a-ząćęłńóśźż]+)\s+(?P<y>\d{4})(?:\s*(?:r\.)?\s*,?\s*(?:godz\.\s*)?(?P<H>\d{1,2})[:.](?P<M>\d{2}))?",
+    re.IGNORECASE,
+)
+
+
+def parse_datetime(value: str | None) -> datetime | None:
+    """ISO-8601 / "27.11.2026 14:05" / "27 listopada 2026, 14:05" → aware datetime.
+
+    A value without a zone is Europe/Warsaw time (what Polish outlets mean).
+    """
+    if not value or not isinstance(value, str):
+        return None
+    value = value.strip()
+    parsed: datetime | None = None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        iso = _ISO_SPACE.match(value)
+        if iso:
+            zone = (iso[3] or "").replace("Z", "+00:00")
+            try:
+                parsed = datetime.fromisoformat(f"{iso[1]}T{iso[2]}{zone}")
+            except ValueError:
+                parsed = None
+    if parsed is None:
+        parsed = _parse_polish(value)
+    if parsed is None:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=WARSAW)
+
+
+def _parse_polish(value: str) -> datetime | None:
+    try:
+        numeric = _NUMERIC_DATE.search(value)
+        if numeric:
+            return datetime(int(numeric["y"]), int(numeric["m"]), int(numeric["d"]),
+                            int(numeric["H"] or 0), int(numeric["M"] or 0), int(numeric["S"] or 0))
+        worded = _WORD_DATE.search(value)
+        if worded and worded["mon"].lower() in _POLISH_MONTHS:
+            return datetime(int(worded["y"]), _POLISH_MONTHS[worded["mon"].lower()], int(worded["d"]),
+                            int(worded["H"] or 0), int(worded["M"] or 0))
+    except ValueError:
+        return None
+    return None
+
+
+@dataclass
+class PageMetadata:
+    title: str = ""
+    lead: str = ""
+    authors: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+    tags: list[str] = field(default_factory=list)
+    section: str = ""
+    image: str = ""
+    canonical_url: str = ""
+    site_name: str = ""
+    og_type: str = ""
+    ld_types: set[str] = field(default_factory=set)
+    accessible_for_free: bool | None = None
+    credits: list[str] = field(default_factory=list)  # photo credits of the article's figures
+    article_count: int = 0  # <article> elements on the page (listing pages have many)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return normalize_paragraph(value)
+    if isinstance(value, dict):
+        return _text(value.get("name") or value.get("@id") or "")
+    if isinstance(value, list) and value:
+        return _text(value[0])
+    return ""
+
+
+def _names(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [n for v in value for n in _names(v)]
+    if isinstance(value, dict):
+        return _names(value.get("name"))
+    if isinstance(value, str):
+        name = normalize_paragraph(value)
+        return [] if not name or name.startswith("http") else [name]
+    return []
+
+
+def _ld_objects(data: Any) -> list[dict]:
+    """Flatten JSON-LD: lists, ``@graph``, nested ``mainEntity``."""
+    found: list[dict] = []
+    stack = [data]
+    while stack:
+        item = stack.pop(0)
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            found.append(item)
+            stack.extend(v for k, v in item.items() if k in ("@graph", "mainEntity") and isinstance(v, (list, dict)))
+    return found
+
+
+def _types(obj: dict) -> set[str]:
+    value = obj.get("@type", "")
+    values = value if isinstance(value, list) else [value]
+    return {str(v).lower() for v in values}
+
+
+def _split_tags(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [t for v in value for t in _split_tags(v)]
+    if isinstance(value, str):
+        return [normalize_paragraph(t) for t in value.split(",") if normalize_paragraph(t)]
+    return []
+
+
+def read_metadata(tree: Any) -> PageMetadata:
+    """Metadata of a parsed page (``lxml.html`` tree)."""
+    meta = PageMetadata()
+    article_ld: dict = {}
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text_content() or "null", strict=False)
+        except ValueError:
+            continue
+        for obj in _ld_objects(data):
+            types = _types(obj)
+            meta.ld_types |= types
+            if types & _ARTICLE_TYPES and not article_ld and (obj.get("headline") or obj.get("articleBody")):
+                article_ld = obj
+    props: dict[str, list[str]] = {}
+    for node in tree.xpath("//meta[@content]"):
+        key = (node.get("property") or node.get("name") or node.get("itemprop") or "").strip().lower()
+        if key:
+            props.setdefault(key, []).append(node.get("content", ""))
+
+    def first(*keys: str) -> str:
+        for key in keys:
+            for value in props.get(key, []):
+                if normalize_paragraph(value):
+                    return normalize_paragraph(value)
+        return ""
+
+    h1 = tree.xpath("//h1")
+    h1_text = normalize_paragraph(h1[0].text_content()) if h1 else ""
+    title_tag = tree.xpath("//title")
+    meta.site_name = _text(article_ld.get("publisher")) if article_ld else ""
+    meta.site_name = first("og:site_name", "application-name") or meta.site_name
+    meta.title = (
+        _text(article_ld.get("headline"))
+        or h1_text
+        or _strip_site(first("og:title", "twitter:title"), meta.site_name)
+        or _strip_site(normalize_paragraph(title_tag[0].text_content()) if title_tag else "", meta.site_name)
+    )
+    meta.lead = _text(article_ld.get("description")) or first("og:description", "description", "twitter:description")
+    meta.authors = _names(article_ld.get("author")) or [
+        n for v in props.get("author", []) + props.get("article:author", []) for n in _names(v)
+    ] or _byline(tree)
+    meta.published_at = (
+        parse_datetime(_text(article_ld.get("datePublished")))
+        or parse_datetime(first("article:published_time", "og:published_time", "datepublished",
+                                "pubdate", "publishdate", "date", "dc.date", "dc.date.issued",
+                                "dcterms.created", "sailthru.date", "publication_date"))
+        or _time_element(tree)
+    )
+    meta.modified_at = parse_datetime(_text(article_ld.get("dateModified"))) or parse_datetime(
+        first("article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified")
+    )
+    meta.tags = _dedup(_split_tags(article_ld.get("keywords")) or [
+        normalize_paragraph(t) for t in props.get("article:tag", []) if normalize_paragraph(t)
+    ] or _split_tags(first("news_keywords")) or _tag_links(tree))  # plain "keywords" is SEO filler
+    meta.section = _text(article_ld.get("articleSection")) or first("article:section", "section") or _breadcrumb_section(tree, meta.site_name)
+    meta.credits = _figure_credits(tree)
+    image = article_ld.get("image")
+    meta.image = (_text(image.get("url")) if isinstance(image, dict) else _text(image)) or first("og:image", "twitter:image")
+    canonical = tree.xpath('//link[@rel="canonical"]/@href')
+    meta.canonical_url = (canonical[0].strip() if canonical else "") or first("og:url")
+    meta.og_type = first("og:type").lower()
+    free = article_ld.get("isAccessibleForFree")
+    if free is not None:
+        meta.accessible_for_free = str(free).lower() not in ("false", "0", "no")
+    meta.article_count = len(tree.xpath("//article"))
+    return meta
+
+
+_BREADCRUMB = (
+    '//*[@aria-label="breadcrumb" or @aria-label="Breadcrumb" or contains(@class, "breadcrumb")'
+    ' or contains(@class, "sciezka") or contains(@class, "okruszki")]'
+)
+_CREDIT_ELEMENTS = (
+    '//article//figcaption | //figure//figcaption | //*[contains(@class, "photo-credit") or '
+    'contains(@class, "image-credit") or contains(@class, "foto-autor") or contains(@class, "credit")]'
+)
+_PHOTO_CREDIT = re.compile(r"(?:^|(?<=[.\s]))((?:Fot\.|Fot:|Foto:|Zdjęcie:|Źródło zdjęcia:|Autor zdjęcia:)\s*\S[^\n]{0,100})$")
+
+
+_BYLINE = (
+    '//*[@rel="author" or @itemprop="author" or contains(@class, "author") or contains(@class, "autor")'
+    ' or contains(@class, "byline")]'
+)
+_BYLINE_LABEL = re.compile(r"^(?:autor(?:ka|zy)?|tekst|by|napisał[a]?)\s*:?\s*", re.IGNORECASE)
+
+
+def _byline(tree: Any) -> list[str]:
+    """Names from a visible byline ("Autor: Jan Kowalski") when no metadata names them."""
+    for node in tree.xpath(_BYLINE)[:5]:
+        text = _BYLINE_LABEL.sub("", normalize_paragraph(node.text_content()))
+        names = [n.strip(" .") for n in re.split(r"\s*(?:,|;|\bi\b|\boraz\b)\s*", text) if n.strip(" .")]
+        if names and all(1 <= len(n.split()) <= 4 and not any(ch.isdigit() for ch in n) for n in names):
+            return names
+    return []
+
+
+def _tag_links(tree: Any) -> list[str]:
+    """<a rel="tag"> links (WordPress and others), not the category links."""
+    links = tree.xpath('//a[contains(concat(" ", normalize-space(@rel), " "), " tag ") and not(contains(@rel, "category"))]')
+    return [t for t in (normalize_paragraph(a.text_content()) for a in links[:30]) if t]
+
+
+def _breadcrumb_section(tree: Any, site_name: str) -> str:
+    """The last breadcrumb link that is not the home page: "Strona › Region" → "Region"."""
+    for trail in tree.xpath(_BREADCRUMB)[:1]:
+        links = [normalize_paragraph(a.text_content()) for a in trail.xpath(".//a")]
+        links = [l for l in links if l and l.lower() not in {site_name.lower(), "strona główna", "home", "start"}]
+        if links:
+            return links[-1]
+    return ""
+
+
+def _figure_credits(tree: Any) -> list[str]:
+    """"Fot. Ewa Mazur / Kurier" from figure captions (trafilatura drops captions)."""
+    found: list[str] = []
+    for node in tree.xpath(_CREDIT_ELEMENTS)[:20]:
+        match = _PHOTO_CREDIT.search(normalize_paragraph(node.text_content()))
+        if match and match.group(1) not in found:
+            found.append(match.group(1).strip())
+    return found
+
+
+def _time_element(tree: Any) -> datetime | None:
+    for node in tree.xpath("//article//time[@datetime] | //time[@datetime]")[:3]:
+        parsed = parse_datetime(node.get("datetime"))
+        if parsed:
+            return parsed
+    return None
+
+
+def _strip_site(title: str, site_name: str) -> str:
+    """"Tytuł | Kresy.pl" → "Tytuł"."""
+    if site_name:
+        for sep in (" | ", " - ", " – ", " — ", " :: "):
+            if title.endswith(sep + site_name):
+                return title[: -len(sep + site_name)].strip()
+    return title
+
+
+def _dedup(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return [i for i in items if not (i.lower() in seen or seen.add(i.lower()))]
+
+
+def parse_html(html: str) -> Any | None:
+    """lxml tree of ``html`` or ``None`` when it is not a document."""
+    if not html or not html.strip():
+        return None
+    try:
+        return lxml_html.document_fromstring(html)
+    except (ValueError, TypeError, Exception):  # lxml raises ParserError/XMLSyntaxError on garbage
+        return None
