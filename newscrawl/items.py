@@ -44,6 +44,8 @@ class Article:
     canonical_url: str = ""                   # the page's own <link rel=canonical> / og:url
     credits: list[str] = field(default_factory=list)   # credit/source lines moved out of text
     paywalled: bool = False
+    # Text-and-data-mining reservation of the outlet/page (EU DSM art. 4): reserved, source.
+    tdm: dict[str, Any] = field(default_factory=dict)
     content_hash: str = ""                    # sha1 of the normalised text
     # What was removed and why: {"removed": [{"rule", "text"}, …], "rules": [names]}
     cleaning: dict[str, Any] = field(default_factory=dict)

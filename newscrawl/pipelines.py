@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 # Finish reasons that mean the crawl could not do its job (the crawl command exits 1).
 FATAL_FINISH_REASONS = {"mongodb_unavailable"}
+TDM_STATS = "newscrawl/tdm/"
 
 
 class ExtractPipeline:
@@ -264,5 +265,7 @@ class MongoPipeline:
             "stored_updated": stats.get("newscrawl/stored/updated", 0),
             "store_failed": stats.get("newscrawl/store_failed", 0),
             "dropped": {k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix)},
+            # Per outlet: {"reserved", "source", "skipped"} from the spider's TDM checks.
+            "tdm": {k[len(TDM_STATS):]: v for k, v in stats.items() if k.startswith(TDM_STATS)},
             "requests": stats.get("downloader/request_count", 0),
         }

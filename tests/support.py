@@ -15,6 +15,8 @@ FAST = {
     "NEWSCRAWL_AUTOTHROTTLE_ENABLED": "0",
     "NEWSCRAWL_CONCURRENT_REQUESTS_PER_DOMAIN": "8",
     "NEWSCRAWL_FLUSH_INTERVAL": "1",
+    # robots.txt Crawl-delay is honoured by default; the politeness tests measure it.
+    "NEWSCRAWL_CRAWL_DELAY_MAX": "0",
 }
 
 

@@ -90,11 +90,13 @@ def test_outlet_summary_counts_articles_and_drops(mongo_db):
     for i in range(3):
         writer.add(article(f"https://example.pl/a/{i}", title=f"T{i}"))
     writer.flush()
-    store.record_run({"outlets": ["nr-test"], "finished_at": datetime.now(timezone.utc),
-                      "dropped": {"no_title": 2}})
-    [row] = store.outlet_summary()
+    store.record_run({"outlets": ["nr-test", "nr-tdm"], "finished_at": datetime.now(timezone.utc),
+                      "dropped": {"no_title": 2},
+                      "tdm": {"nr-tdm": {"reserved": True, "source": "robots", "skipped": True}}})
+    row, skipped = store.outlet_summary(["nr-test", "nr-tdm"])
     assert row["outlet"] == "nr-test" and row["articles"] == 3
-    assert row["dropped"] == {"no_title": 2} and len(row["titles"]) == 3
+    assert row["dropped"] == {"no_title": 2} and sorted(row["titles"]) == ["T0", "T1", "T2"]
+    assert skipped["articles"] == 0 and skipped["tdm"]["skipped"] is True
 
 
 def test_unreachable_server_gives_one_line_naming_mongo_uri():

@@ -17,6 +17,9 @@ from tests.newsroom import Newsroom
 from tools.localmongo import ROOT, LocalMongoError, cli_start
 
 VAR = ROOT / "var"
+# A fixed port keeps the newsroom's URLs (and so the records' _id) the same from one demo
+# run to the next: a second `make demo` updates the records instead of adding new ones.
+DEMO_PORT = int(os.environ.get("NEWSCRAWL_DEMO_PORT", "8811"))
 
 
 def main() -> int:
@@ -34,7 +37,7 @@ def main() -> int:
         print(f"demo: {exc}", file=sys.stderr)
         return 1
     print(f"MongoDB: {redact_uri(uri)} database {database}")
-    with Newsroom().serve() as live:
+    with Newsroom().serve(port=DEMO_PORT) as live:
         registry = live.write_registry(VAR / "newsroom-outlets.toml")
         env = {
             **os.environ,
@@ -47,16 +50,20 @@ def main() -> int:
             "NEWSCRAWL_CONCURRENT_REQUESTS_PER_DOMAIN": "8",
             "NEWSCRAWL_LOG_LEVEL": os.environ.get("NEWSCRAWL_LOG_LEVEL", "WARNING"),
         }
-        for outlet in live.newsroom.outlet_keys:
+        outlets = list(live.outlet_keys)
+        for outlet in outlets:
             started = time.monotonic()
             print(f"crawling {outlet} at {live.base_url(outlet)} …", flush=True)
             result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", outlet], cwd=ROOT, env=env)
             status = "ok" if result.returncode == 0 else f"FAILED (exit {result.returncode})"
             print(f"  {status} in {time.monotonic() - started:.1f}s", flush=True)
     print()
-    print(f"{'outlet':<16} {'articles':>8}  dropped (last run)")
-    for row in store.outlet_summary():
+    print(f"{'outlet':<16} {'articles':>8}  dropped in the last run")
+    for row in store.outlet_summary(outlets):
         dropped = ", ".join(f"{k}={v}" for k, v in sorted(row["dropped"].items())) or "none"
+        tdm = row["tdm"]
+        if tdm.get("skipped"):
+            dropped = f"skipped: text-and-data mining reserved ({tdm.get('source', '').split(';')[0]})"
         print(f"{row['outlet']:<16} {row['articles']:>8}  {dropped}")
         for title in row["titles"]:
             print(f"{'':<18}· {title}")

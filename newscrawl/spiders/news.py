@@ -29,14 +29,15 @@ from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
 from newscrawl import discovery, tdm
+from newscrawl.text.article import TDM_RESERVED_HEADER, TDM_SOURCE_HEADER
 from newscrawl.items import FetchedPage
 from newscrawl.outlets import Outlet, RegistryError, load_registry
 
 # Response headers kept with a page (provenance, charset, conditional re-fetch, TDM).
 KEPT_HEADERS = ("content-type", "last-modified", "etag", "date", "tdm-reservation", "tdm-policy")
 # Headers the spider adds to FetchedPage.headers: the TDM status of the page.
-TDM_RESERVED_HEADER = "x-newscrawl-tdm-reserved"   # "1" or "0"
-TDM_SOURCE_HEADER = "x-newscrawl-tdm-source"       # which signal reserved it ("" when none)
+# TDM_RESERVED_HEADER ("1"/"0") and TDM_SOURCE_HEADER (which signal reserved it) are
+# set on every FetchedPage; the text stage turns them into the record's `tdm` field.
 
 _CHECKS = ("robots", "tdmrep", "home")
 

@@ -181,26 +181,24 @@ class ArticleStore:
     def record_run(self, report: dict[str, Any]) -> None:
         self.runs.insert_one(dict(report))
 
-    def outlet_summary(self) -> list[dict[str, Any]]:
-        """Per outlet: stored article count and the newest titles (for the demo)."""
-        rows = self.articles.aggregate(
-            [{"$group": {"_id": "$outlet", "articles": {"$sum": 1}}}, {"$sort": {"_id": 1}}]
-        )
+    def outlet_summary(self, outlets: list[str]) -> list[dict[str, Any]]:
+        """Per outlet: stored articles, newest titles, and its last run's drops and TDM status."""
         summary = []
-        for row in rows:
+        for outlet in outlets:
             titles = [
                 d["title"]
-                for d in self.articles.find({"outlet": row["_id"]}, {"title": 1})
+                for d in self.articles.find({"outlet": outlet}, {"title": 1})
                 .sort("published_at", DESCENDING)
                 .limit(3)
             ]
-            last_run = self.runs.find_one({"outlets": row["_id"]}, sort=[("finished_at", DESCENDING)])
+            last_run = self.runs.find_one({"outlets": outlet}, sort=[("finished_at", DESCENDING)]) or {}
             summary.append(
                 {
-                    "outlet": row["_id"],
-                    "articles": row["articles"],
+                    "outlet": outlet,
+                    "articles": self.articles.count_documents({"outlet": outlet}),
                     "titles": titles,
-                    "dropped": (last_run or {}).get("dropped", {}),
+                    "dropped": last_run.get("dropped", {}),
+                    "tdm": last_run.get("tdm", {}).get(outlet, {}),
                 }
             )
         return summary

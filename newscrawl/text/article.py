@@ -111,6 +111,7 @@ def build_article(page: FetchedPage, options: TextOptions) -> Article | Rejected
         canonical_url=extracted.canonical_url,
         credits=_merge(extracted.metadata.credits, cleaned.credits),
         paywalled=paywalled,
+        tdm=tdm_of(page),
         content_hash=content_hash(text),
         cleaning={"removed": removed, "rules": sorted({r["rule"] for r in removed})},
         fetched_at=page.fetched_at,
@@ -125,6 +126,19 @@ def build_article(page: FetchedPage, options: TextOptions) -> Article | Rejected
             "trafilatura": trafilatura.__version__,
         },
     )
+
+
+# Set by the spider on every fetched page (see spiders/news.py).
+TDM_RESERVED_HEADER = "x-newscrawl-tdm-reserved"
+TDM_SOURCE_HEADER = "x-newscrawl-tdm-source"
+
+
+def tdm_of(page: FetchedPage) -> dict[str, object]:
+    """The record's ``tdm`` field from what the spider found for the page's outlet."""
+    reserved = page.headers.get(TDM_RESERVED_HEADER)
+    if reserved is None:
+        return {}
+    return {"reserved": reserved == "1", "source": page.headers.get(TDM_SOURCE_HEADER, "")}
 
 
 def _merge(first: list[str], more: list[str]) -> list[str]:

@@ -481,6 +481,10 @@ class KurierSite(Site):
 DONATION_BOX = ('<div class="wsparcie-box">\n<h3 class="wsparcie-title">Pilnujemy wspólnych spraw</h3>\n'
                 '<p class="wsparcie-text">Zależymy od Twojego wsparcia</p>\n'
                 '<a class="button wsparcie-button" href="/wsparcie/">Wspieram Kresy.pl</a>\n</div>')
+# The same appeal as one inline paragraph of the post body, as in the seed: extractors
+# keep this form (they drop the boxed one by its markup).
+DONATION_INLINE = ('<p><strong>Pilnujemy wspólnych spraw</strong> Zależymy od Twojego wsparcia '
+                   '<a href="/wsparcie/">Wspieram Kresy.pl</a></p>')
 
 
 class KresySite(Site):
@@ -615,7 +619,7 @@ class KresySite(Site):
             if i + 1 == x["czytaj_after"] and related:
                 content.append(f'<p><strong>Czytaj także:</strong> <a href="{base}{related.path}">{e(related.title)}</a></p>')
             if i + 1 == x["donation_after"]:
-                content.append(DONATION_BOX)
+                content.append(DONATION_BOX if a.aid % 2 else DONATION_INLINE)
         content.append(f"<p>{e(a.credits[0])}</p>")
         lead_div = f'<div class="entry-lead"><p>{e(a.lead)}</p></div>\n' if x["lead_style"] == "div" else ""
         pub_utc = a.published.astimezone(timezone.utc).isoformat()
