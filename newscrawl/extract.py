@@ -29,6 +29,7 @@ from typing import Any
 from newscrawl.items import Article, FetchedPage
 from newscrawl.outlets import Outlet, RegistryError, load_registry
 from newscrawl.text.article import Rejected, TextOptions, build_article
+from newscrawl.urls import canonicalize_url
 
 
 def _jsonable(value: Any) -> Any:
@@ -123,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"newscrawl.extract: {error}", file=sys.stderr)
             status = 1
             continue
+        if url.startswith(("http://", "https://")):
+            url = canonicalize_url(url)  # the crawl stores records under the canonical URL
         outlet = _find_outlet(registry, url, args.outlet)
         page = FetchedPage(url=url, outlet=outlet.key if outlet else "", body=body, status=200,
                            headers=headers, fetched_at=now)

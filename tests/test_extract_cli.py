@@ -28,11 +28,11 @@ def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
 def test_saved_page_from_outside_the_newsroom(tmp_path):
     path = tmp_path / "kresy.html"
     path.write_bytes(PAGE.encode("windows-1250"))
-    result = run(str(path), "--url", "https://kresy.pl/wydarzenia/swiat/blinken-lawrow/")
+    result = run(str(path), "--url", "https://kresy.pl/wydarzenia/swiat/blinken-lawrow/?utm_source=fb#komentarze")
     assert result.returncode == 0, result.stderr
     (line,) = result.stdout.splitlines()
     record = json.loads(line)
-    assert record["url"] == "https://kresy.pl/wydarzenia/swiat/blinken-lawrow/"
+    assert record["url"] == "https://kresy.pl/wydarzenia/swiat/blinken-lawrow/"  # canonical, as stored
     assert record["outlet"] == "kresy"  # found in the shipped registry by its domain
     assert record["title"] == "Blinken i Ławrow spotkają się w środę"
     assert record["lead"].startswith("Sekretarz stanu USA")
