@@ -13,6 +13,7 @@ Pure functions only (no Scrapy, no network); the spider and ``scrapy outlets`` c
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -90,6 +91,7 @@ class TdmRule:
         return _location_regex(self.location).match(path) is not None
 
 
+@functools.lru_cache(maxsize=256)
 def _location_regex(location: str) -> re.Pattern[str]:
     """TDMRep ``location``: a path pattern where ``*`` matches anything and ``$`` ends it."""
     location = location if location.startswith("/") else "/" + location

@@ -62,6 +62,9 @@ def connect(uri: str, database: str, timeout: float = 5.0) -> Database:
             uri,
             serverSelectionTimeoutMS=ms,
             connectTimeoutMS=ms,
+            # A server that stops answering fails the write (counted) instead of
+            # hanging the crawl for ever.
+            socketTimeoutMS=60_000,
             tz_aware=True,
             appname="newscrawl",
         )

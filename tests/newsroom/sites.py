@@ -129,6 +129,15 @@ class Site:
             for au in a.authors:
                 self.author_index.setdefault(slugify(au), (au, []))[1].append(a)
 
+    def article_by_id(self, aid: int, path: str, base: str) -> "Response | None":
+        """The article page, a redirect to its canonical path (wrong slug), or None (404)."""
+        a = self.by_id.get(aid)
+        if a is None:
+            return None
+        if a.path != path:
+            return redirect(base + a.path)
+        return self.article(a, base)
+
     def related(self, a: "Art", count: int) -> list["Art"]:
         n = len(self.arts)
         if n < 2:
@@ -748,12 +757,7 @@ class GazetaSite(Site):
             return text_response(urlset([(f"{base}/{s}/", None) for s in self.SECTIONS]), "text/xml")
         m = self.ART_RE.match(path)
         if m:
-            a = self.by_id.get(int(m.group(1)))
-            if a is None:
-                return None
-            if a.path != path:
-                return redirect(base + a.path)
-            return self.article(a, base)
+            return self.article_by_id(int(m.group(1)), path, base)
         m = re.match(r"^/drukuj/(\d+)\.html$", path)
         if m:
             a = self.by_id.get(int(m.group(1)))
@@ -925,12 +929,7 @@ class ZastrzezoneSite(Site):
             return text_response(urlset([(base + a.path, lastmod(a)) for a in self.arts]), "application/xml")
         m = self.ART_RE.match(path)
         if m:
-            a = self.by_id.get(int(m.group(2)))
-            if a is None:
-                return None
-            if a.path != path:
-                return redirect(base + a.path)
-            return self.article(a, base)
+            return self.article_by_id(int(m.group(2)), path, base)
         return None
 
     def page(self, title, head_extra, main, base) -> Response:
