@@ -108,7 +108,7 @@ def test_raw_pages_and_run_reports_are_stored(crawled_twice, module_db):
 def test_unreachable_mongodb_stops_the_crawl_with_one_clear_line(newsroom_registry):
     dead = f"mongodb://127.0.0.1:{free_port()}"
     started = time.monotonic()
-    result = run_crawl("nr-kurier", dead, "unused", newsroom_registry, NEWSCRAWL_MONGO_TIMEOUT="3")
+    result = run_crawl("nr-kurier", dead, "unused", newsroom_registry)  # default NEWSCRAWL_MONGO_TIMEOUT
     elapsed = time.monotonic() - started
     assert result.returncode != 0
     assert elapsed < 10, f"took {elapsed:.1f}s"
