@@ -12,12 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urljoin, urlsplit
-from zoneinfo import ZoneInfo
-
 from lxml import etree, html as lxml_html
 from protego import Protego
 
-WARSAW = ZoneInfo("Europe/Warsaw")
+from newscrawl.text.metadata import WARSAW, parse_datetime
 GZIP_MAGIC = b"\x1f\x8b"
 # Largest uncompressed sitemap we accept (the sitemap protocol allows 50 MB).
 MAX_SITEMAP_BYTES = 64 * 1024 * 1024
@@ -43,21 +41,14 @@ class SitemapDoc:
 # --- dates ------------------------------------------------------------------------------
 
 def parse_date(value: str | None) -> datetime | None:
-    """RFC 822 (RSS) or ISO 8601 (Atom, sitemaps) → aware datetime; no zone = Warsaw time."""
-    if not value:
-        return None
-    value = value.strip()
-    if not value:
+    """RFC 822 (RSS) or whatever ``parse_datetime`` reads (ISO 8601 of Atom and sitemaps, …)
+    → aware datetime; no zone = Warsaw time."""
+    if not value or not value.strip():
         return None
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if parsed is None:
-        return None
+        parsed = parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError):
+        return parse_datetime(value)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=WARSAW)
 
 
@@ -175,10 +166,6 @@ def parse_sitemap(body: bytes, base_url: str) -> SitemapDoc | None:
 
 
 # --- robots.txt -------------------------------------------------------------------------
-
-def parse_robots(text: str) -> Protego:
-    return Protego.parse(text)
-
 
 def robots_sitemaps(text: str, base_url: str) -> list[str]:
     """Sitemap URLs announced in a robots.txt (absolute, in file order, no duplicates)."""

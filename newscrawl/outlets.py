@@ -11,7 +11,6 @@ an unknown field, a bad regex, a non-URL source, a home off the outlet's domains
 
 from __future__ import annotations
 
-import json
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -156,28 +155,3 @@ def load_registry(path: str | Path | None = None) -> dict[str, Outlet]:
     if not isinstance(entries, dict) or not entries:
         raise RegistryError(f"outlet registry {path} has no [outlets.<key>] entries")
     return {key: outlet_from_mapping(key, entry) for key, entry in entries.items()}
-
-
-def _toml_value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    raise TypeError(f"cannot write {value!r} to the registry")
-
-
-def dump_registry(entries: dict[str, dict]) -> str:
-    """Registry TOML for ``{key: {field: value}}`` (the inverse of ``load_registry``)."""
-    lines = []
-    for key, entry in entries.items():
-        lines.append(f"[outlets.{key}]")
-        lines += [f"{name} = {_toml_value(value)}" for name, value in entry.items()]
-        lines.append("")
-    return "\n".join(lines)
-
-
-def read_entries(path: str | Path) -> dict[str, dict]:
-    """The raw ``{key: {field: value}}`` tables of a registry file (to derive another one)."""
-    return tomllib.loads(Path(path).read_text(encoding="utf-8"))["outlets"]

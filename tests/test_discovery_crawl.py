@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from pymongo.database import Database
 
-from newscrawl.outlets import dump_registry, read_entries
+from tests.newsroom.registry import dump_registry, read_entries
 from tests.support import run_crawl
 
 SOURCE_KINDS = ("feeds", "sitemaps", "robots_sitemaps", "sections")

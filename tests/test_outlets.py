@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from newscrawl.outlets import DEFAULT_REGISTRY, RegistryError, dump_registry, load_registry
+from newscrawl.outlets import DEFAULT_REGISTRY, RegistryError, load_registry
+from tests.newsroom.registry import dump_registry
 from tests.support import ROOT
 
 REQUIRED = {"kresy", "rp", "tvn24", "polsatnews", "onet", "wp", "interia", "rmf24", "tvpinfo", "pap", "gazeta",

@@ -12,7 +12,8 @@ from datetime import timezone
 
 import pytest
 
-from newscrawl.outlets import dump_registry, load_registry, read_entries
+from newscrawl.outlets import load_registry
+from tests.newsroom.registry import dump_registry, read_entries
 from tests.support import ROOT
 from tools.localmongo import free_port
 

@@ -13,7 +13,7 @@ import pytest
 from scrapy import Request
 
 from newscrawl.middlewares import CanonicalRequestFingerprinter, apply_delay_floor, parse_retry_after
-from newscrawl.outlets import dump_registry
+from tests.newsroom.registry import dump_registry
 from tests.support import run_crawl
 
 ARTICLE = ("<html><head><title>Sejm przyjął ustawę</title></head><body><article><h1>Sejm przyjął ustawę</h1>"

@@ -121,7 +121,7 @@ def _serve_page_reserving_site():
 
 
 def test_pages_reserving_tdm_stop_the_outlet_and_are_not_stored(tmp_path, mongo_uri, mongo_db):
-    from newscrawl.outlets import dump_registry
+    from tests.newsroom.registry import dump_registry
     from tests.support import run_crawl
 
     server = _serve_page_reserving_site()

@@ -11,7 +11,7 @@ import trafilatura
 from newscrawl.text.metadata import PageMetadata, parse_datetime, parse_html, read_metadata
 from newscrawl.text.normalize import normalize_paragraph
 
-__all__ = ["Extracted", "extract_page", "parse_datetime"]
+__all__ = ["Extracted", "extract_page"]
 
 # trafilatura's XML elements that hold one block of text each.
 _BLOCKS = {"p", "head", "quote", "item", "row", "code", "cell"}
