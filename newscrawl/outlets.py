@@ -5,8 +5,13 @@ boilerplate phrases — never a class. ``newscrawl/outlets.toml`` ships the real
 outlets (its header documents every field); ``NEWSCRAWL_OUTLETS_FILE`` points at another
 file (the offline newsroom writes one for its live fixture outlets). The loader is strict:
 an unknown field, a bad regex, a non-URL source, a home off the outlet's domains, a
-``verified`` that is not "unverified"/"newsroom"/a date, or a ``tdm`` that is not
-"unknown"/"none"/"reserved" is a one-line ``RegistryError``.
+``verified`` that is not "unverified"/"newsroom"/a date, a ``tdm`` that is not
+"unknown"/"none"/"reserved", ``exclude_patterns`` without ``notes`` saying why, or an
+``article_shaped_kinds`` entry that is not a page kind is a one-line ``RegistryError``.
+
+``Outlet.check_url`` says what the registry does with a URL and why (``UrlVerdict``):
+accepted as an article, or refused — other domain, no pattern matched, denied (not an
+article page), or excluded (an article the outlet deliberately does not crawl).
 """
 
 from __future__ import annotations
@@ -26,6 +31,37 @@ class RegistryError(ValueError):
     """The registry file is missing or an entry is malformed (message is one line)."""
 
 
+# What the registry does with a URL (``UrlVerdict.reason``).
+ACCEPTED = "accepted"
+OTHER_DOMAIN = "other domain"
+NO_PATTERN = "no pattern matched"
+DENIED = "denied"
+EXCLUDED = "excluded"
+# Kinds of pages that are not articles (the vocabulary of `scrapy outlets --check-urls` files).
+PAGE_KINDS = ("section", "tag", "author", "video", "gallery", "live", "feed", "sitemap", "other")
+
+
+@dataclass(frozen=True)
+class UrlVerdict:
+    """The registry's answer for one URL: ``canonical`` is what a crawl would fetch."""
+
+    url: str
+    canonical: str
+    reason: str
+    rule: str = ""          # the deny/exclude pattern that refused it
+
+    @property
+    def accepted(self) -> bool:
+        return self.reason == ACCEPTED
+
+    @property
+    def is_variant(self) -> bool:
+        """The canonical form is another page (an AMP or mobile variant of it): a crawl
+        never fetches this URL itself, only its canonical page."""
+        given, canonical = urlsplit(self.url), urlsplit(self.canonical)
+        return ((given.hostname or "").lower(), given.path or "/") != (canonical.hostname, canonical.path or "/")
+
+
 @dataclass(frozen=True)
 class Outlet:
     key: str
@@ -38,6 +74,8 @@ class Outlet:
     sections: tuple[str, ...] = ()
     article_patterns: tuple[str, ...] = ()
     deny_patterns: tuple[str, ...] = ()
+    exclude_patterns: tuple[str, ...] = ()
+    article_shaped_kinds: tuple[str, ...] = ()
     boilerplate: tuple[str, ...] = ()
     language: str = "pl"
     verified: str = "unverified"
@@ -45,6 +83,7 @@ class Outlet:
     notes: str = ""
     _allow: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
     _deny: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
+    _exclude: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
 
     def owns(self, url: str) -> bool:
         """True when ``url`` is on one of the outlet's domains (or their subdomains)."""
@@ -52,12 +91,29 @@ class Outlet:
         return any(host == d or host.endswith("." + d) for d in self.domains)
 
     def is_article_url(self, url: str) -> bool:
-        """True when ``url`` is on the outlet and matches its article patterns."""
-        if not self.owns(url):
-            return False
-        if self._allow and not any(p.search(url) for p in self._allow):
-            return False
-        return not any(p.search(url) for p in self._deny)
+        """True when the canonical ``url`` is on the outlet, matches its article patterns
+        and none of its deny or exclude patterns."""
+        return self._verdict(url, url).accepted
+
+    def check_url(self, url: str) -> UrlVerdict:
+        """Canonicalise ``url`` and say whether a crawl of this outlet fetches it as an
+        article, and if not, why."""
+        return self._verdict(url, self.canonical(url))
+
+    def _verdict(self, url: str, canonical: str) -> UrlVerdict:
+        if not self.owns(canonical):
+            return UrlVerdict(url, canonical, OTHER_DOMAIN)
+        # Exclusions first: a deliberately skipped part of the site is reported as such,
+        # whatever its pages look like.
+        for pattern in self._exclude:
+            if pattern.search(canonical):
+                return UrlVerdict(url, canonical, EXCLUDED, pattern.pattern)
+        if self._allow and not any(p.search(canonical) for p in self._allow):
+            return UrlVerdict(url, canonical, NO_PATTERN)
+        for pattern in self._deny:
+            if pattern.search(canonical):
+                return UrlVerdict(url, canonical, DENIED, pattern.pattern)
+        return UrlVerdict(url, canonical, ACCEPTED)
 
     def canonical(self, url: str) -> str:
         """The canonical form of ``url`` for this outlet (mobile/AMP hosts → main host)."""
@@ -79,7 +135,7 @@ class Outlet:
 
 
 _LIST_FIELDS = ("domains", "feeds", "sitemaps", "sections", "article_patterns",
-                "deny_patterns", "boilerplate")
+                "deny_patterns", "exclude_patterns", "article_shaped_kinds", "boilerplate")
 _STR_FIELDS = ("name", "home", "language", "verified", "tdm", "notes")
 _URL_FIELDS = ("feeds", "sitemaps", "sections")
 # How sure we are of an entry: never checked, a test fixture, or the date it was checked.
@@ -128,6 +184,12 @@ def outlet_from_mapping(key: str, data: dict) -> Outlet:
         raise RegistryError(f"outlet {key!r}: 'verified' must be \"unverified\", \"newsroom\" or a date YYYY-MM-DD")
     if kwargs.get("tdm", "unknown") not in TDM_VALUES:
         raise RegistryError(f"outlet {key!r}: 'tdm' must be one of {', '.join(TDM_VALUES)}")
+    if kwargs["exclude_patterns"] and not kwargs.get("notes", "").strip():
+        raise RegistryError(f"outlet {key!r}: 'exclude_patterns' needs 'notes' saying why those articles are skipped")
+    bad_kinds = [k for k in kwargs["article_shaped_kinds"] if k not in PAGE_KINDS]
+    if bad_kinds:
+        raise RegistryError(f"outlet {key!r}: 'article_shaped_kinds' has {bad_kinds[0]!r}, "
+                            f"not one of {', '.join(PAGE_KINDS)}")
     for name in ("home", *_URL_FIELDS):
         values = [kwargs[name]] if name == "home" else kwargs[name]
         for value in values:
@@ -136,6 +198,7 @@ def outlet_from_mapping(key: str, data: dict) -> Outlet:
     kwargs["domains"] = tuple(d.lower() for d in kwargs["domains"])
     kwargs["_allow"] = _compile(key, kwargs["article_patterns"])
     kwargs["_deny"] = _compile(key, kwargs["deny_patterns"])
+    kwargs["_exclude"] = _compile(key, kwargs["exclude_patterns"])
     outlet = Outlet(**kwargs)
     if not outlet.owns(outlet.home):
         raise RegistryError(f"outlet {key!r}: home {outlet.home!r} is not on its domains")

@@ -69,6 +69,28 @@ def test_registry_round_trips(tmp_path):
     assert not outlet.is_article_url("https://www.x.pl/tag/1.html")
 
 
+def test_check_url_says_why_a_url_is_refused(tmp_path):
+    entry = {**GOOD, "exclude_patterns": [r"^https://sport\.x\.pl/"], "article_shaped_kinds": ["live"],
+             "notes": "sport.x.pl is a separate sport title"}
+    outlet = load_registry(write(tmp_path, {"x": entry}))["x"]
+    assert outlet.article_shaped_kinds == ("live",)
+    cases = {
+        "https://m.x.pl/kraj/1.html?utm_source=rss": ("accepted", ""),
+        "https://www.y.pl/kraj/1.html": ("other domain", ""),
+        "https://www.x.pl/kraj/": ("no pattern matched", ""),
+        "https://www.x.pl/tag/1.html": ("denied", "/tag/"),
+        "https://sport.x.pl/tag/1.html": ("excluded", r"^https://sport\.x\.pl/"),
+    }
+    for url, (reason, rule) in cases.items():
+        verdict = outlet.check_url(url)
+        assert (verdict.reason, verdict.rule) == (reason, rule), url
+        assert verdict.accepted is (reason == "accepted")
+    # The canonical form is what a crawl fetches: the mobile host and tracking parameter go.
+    verdict = outlet.check_url("https://m.x.pl/kraj/1.html?utm_source=rss")
+    assert verdict.canonical == "https://www.x.pl/kraj/1.html" and verdict.is_variant
+    assert not outlet.check_url("https://www.x.pl/kraj/1.html?utm_source=rss").is_variant
+
+
 @pytest.mark.parametrize("change, message", [
     ({"colour": "red"}, "unknown field(s) colour"),
     ({"name": ""}, "missing required field 'name'"),
@@ -80,6 +102,9 @@ def test_registry_round_trips(tmp_path):
     ({"tdm": "maybe"}, "'tdm' must be one of unknown, none, reserved"),
     ({"home": "https://other.pl/"}, "is not on its domains"),
     ({"robots_sitemaps": "yes"}, "'robots_sitemaps' must be true or false"),
+    ({"exclude_patterns": [r"^https://sport\."]}, "'exclude_patterns' needs 'notes' saying why"),
+    ({"exclude_patterns": ["("], "notes": "sport"}, "bad pattern"),
+    ({"article_shaped_kinds": ["podcast"]}, "'article_shaped_kinds' has 'podcast', not one of section, tag"),
 ])
 def test_bad_entries_give_one_line_errors(tmp_path, change, message):
     path = write(tmp_path, {"x": {**GOOD, **change}})
