@@ -1,12 +1,17 @@
-"""`scrapy outlets`: the registry at a glance, and `--probe` to see which sources went stale.
+"""`scrapy outlets`: the registry at a glance, `--probe` to see which sources went stale,
+`--check-urls` to see which real URLs its article patterns accept.
 
     scrapy outlets                 # every outlet: discovery sources, verified, TDM status
     scrapy outlets kresy tvn24     # only these
     scrapy outlets --probe         # fetch robots.txt, feeds, sitemaps, sections live
     scrapy outlets --probe --json  # one JSON object per source (for scripts)
+    scrapy outlets --check-urls urls.txt [KEY ...]   # accepted/refused, and why (offline)
 
 With ``--probe`` the exit status is 1 when a robots.txt, feed, sitemap or section of a
-listed outlet was unreachable, unparsable or empty.
+listed outlet was unreachable, unparsable or empty. With ``--check-urls`` it is 1 when a
+URL is a problem (``newscrawl.urlcheck``: an article URL refused other than by a declared
+exclusion — every URL of a plain list counts as an article URL — or a non-article URL
+accepted), and 2 when the file cannot be read or is malformed (one line on stderr).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from scrapy.exceptions import UsageError
 
 from newscrawl.outlets import Outlet, RegistryError, load_registry
 from newscrawl.probe import OutletProbe, Prober
+from newscrawl.urlcheck import ARTICLE, CheckedUrl, OutletTally, UrlFileError, check_urls, read_url_file, tally
 
 
 def _tdm_label(outlet: Outlet) -> str:
@@ -37,7 +43,8 @@ class Command(ScrapyCommand):
         return "[options] [outlet ...]"
 
     def short_desc(self) -> str:
-        return "List outlets with their discovery sources and TDM status (--probe: check them live)"
+        return ("List outlets with their discovery sources and TDM status (--probe: check them live; "
+                "--check-urls FILE: which real URLs the article patterns accept)")
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
@@ -46,6 +53,9 @@ class Command(ScrapyCommand):
         parser.add_argument("--json", action="store_true", help="print JSON lines instead of text")
         parser.add_argument("--timeout", type=float, default=None,
                             help="seconds per source (default NEWSCRAWL_PROBE_TIMEOUT)")
+        parser.add_argument("--check-urls", metavar="FILE", default=None,
+                            help="check the URLs of FILE (one per line, or JSON with article and "
+                                 "non-article URLs per outlet) against the article patterns")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
@@ -59,6 +69,13 @@ class Command(ScrapyCommand):
         if unknown:
             raise UsageError(f"unknown outlet(s) {', '.join(unknown)}")
         outlets = [registry[k] for k in (args or registry)]
+        if opts.check_urls is not None:
+            if opts.probe:
+                print("newscrawl: --check-urls works offline and cannot be combined with --probe", file=sys.stderr)
+                self.exitcode = 2
+                return
+            self.exitcode = self._check_urls(opts.check_urls, registry, args, opts.json)
+            return
         if not opts.probe:
             self._list(outlets, opts.json)
             return
@@ -106,3 +123,57 @@ class Command(ScrapyCommand):
                 detail = s.error or (f"{s.entries} entries" + (f", newest {s.newest:%Y-%m-%d %H:%M %Z}" if s.newest else ""))
                 note = f"  ({s.note})" if s.note and not s.error else ""
                 print(f"    {state} {s.kind:<15} {s.url}  {detail}{note}")
+
+    @staticmethod
+    def _check_urls(path: str, registry: dict[str, Outlet], keys: list[str], as_json: bool) -> int:
+        try:
+            cases = read_url_file(path)
+        except UrlFileError as exc:
+            print(f"newscrawl: {exc}", file=sys.stderr)
+            return 2
+        unknown = sorted({c.outlet for c in cases if c.outlet is not None and c.outlet not in registry})
+        if unknown and not keys:
+            print(f"newscrawl: URL file {path} lists outlet(s) not in the registry: {', '.join(unknown)}",
+                  file=sys.stderr)
+            return 2
+        selected = {k: registry[k] for k in (keys or registry)}
+        checked = check_urls(cases, selected)
+        counts = tally(checked)
+        for key in [*selected, None]:
+            rows = [c for c in checked if c.outlet == key]
+            if not rows and (key is None or not keys):
+                continue
+            if as_json:
+                for c in rows:
+                    print(json.dumps(_check_row(c), ensure_ascii=False))
+                continue
+            if key is None:
+                print(f"(no outlet)  {len(rows)} URL(s) on no listed outlet's domains")
+            else:
+                print(f"{key:<14} {selected[key].name}: {_tally_text(counts.get(key))}")
+            for c in rows:
+                state = "accepted" if c.verdict.accepted else "refused"
+                mark = "!" if c.problem else " "
+                why = f"  {c.why}" if c.why else ""
+                print(f"  {mark} {state:<8} {c.case.kind:<8} {c.case.url}{why}")
+        problems = sum(c.problem for c in checked)
+        if not as_json:
+            print(f"{len(checked)} URL(s) checked: {problems} problem(s) (marked !)")
+        return 1 if problems else 0
+
+
+def _tally_text(t: OutletTally | None) -> str:
+    if t is None:
+        return "no URLs"
+    text = f"{t.accepted} of {t.articles} article URLs accepted"
+    if t.excluded:
+        text += f", {t.excluded} excluded"
+    if t.non_articles:
+        text += f"; {t.non_articles_accepted} of {t.non_articles} non-article URLs accepted"
+    return text
+
+
+def _check_row(c: CheckedUrl) -> dict:
+    return {"outlet": c.outlet, "url": c.case.url, "kind": c.case.kind, "canonical": c.verdict.canonical,
+            "accepted": c.verdict.accepted, "reason": c.verdict.reason, "rule": c.verdict.rule,
+            "problem": c.problem, "why": c.why, "listed_as_article": c.case.kind == ARTICLE}
