@@ -108,6 +108,8 @@ def _chunks(body: bytes, max_size: int = MAX_SITEMAP_BYTES) -> Iterator[bytes]:
         if not chunk and not pending:
             break
         yield chunk
+    if not decompressor.eof:
+        raise ValueError("gzip data is cut off")
 
 
 def _root_name(head: bytes) -> str:

@@ -125,10 +125,10 @@ class OutletFence:
         return cls(outlet.domains, frozenset(origins))
 
     def refusal(self, scheme: str, host: str, port: int) -> str | None:
-        if scheme not in {s for s, _ in self.origins}:
-            return "scheme"
         if not any(host == d or host.endswith("." + d) for d in self.domains):
             return "off_outlet"
+        if scheme not in {s for s, _ in self.origins}:
+            return "scheme"
         if (scheme, port) not in self.origins:
             return "port"
         return None
@@ -146,6 +146,8 @@ class Fence:
         any outlet of the crawl, e.g. the robots.txt middleware's own requests)."""
         parts = urlsplit(url)
         scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+        if scheme not in DEFAULT_PORTS:
+            return "scheme", f"scheme {scheme!r} is not fetched"
         try:
             port = parts.port or DEFAULT_PORTS.get(scheme, 0)
         except ValueError:
@@ -210,7 +212,10 @@ class FenceMiddleware:
         self.allowed_networks = tuple(allowed)
         self._fence: Fence | None = None
         self._logged: set[tuple[str, str]] = set()
-        self._resolver_checked = False
+        # The reactor's resolver, looked up on first use: it is installed when the reactor
+        # starts, after the middlewares are built.
+        self.resolver: FencedResolver | None = None
+        self.resolver_known = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FenceMiddleware:
@@ -224,36 +229,32 @@ class FenceMiddleware:
             self._fence = Fence(outlets, self.allowed_networks)
         return self._fence
 
-    def _resolver(self) -> FencedResolver | None:
+    def _find_resolver(self) -> None:
         from twisted.internet import reactor
 
+        self.resolver_known = True
         resolver = getattr(reactor, "resolver", None)
-        return resolver if isinstance(resolver, FencedResolver) else None
-
-    def _check_resolver(self) -> None:
-        # The resolver is installed when the reactor starts, after the middlewares are built.
-        if self._resolver_checked:
-            return
-        self._resolver_checked = True
-        if self._resolver() is None:
-            logger.error("TWISTED_DNS_RESOLVER is not newscrawl.fence.FencedResolver: addresses are not "
-                         "checked after DNS resolution; names are refused")
+        self.resolver = resolver if isinstance(resolver, FencedResolver) else None
+        if self.resolver is None:
+            logger.error("TWISTED_DNS_RESOLVER is not newscrawl.fence.FencedResolver: addresses cannot be "
+                         "checked after DNS resolution, so requests by name are refused")
 
     def process_request(self, request: Request) -> None:
-        self._check_resolver()
+        if not self.resolver_known:
+            self._find_resolver()
         outlet = request.cb_kwargs.get("outlet") if request.cb_kwargs else None
         refusal = self.fence.refusal(request.url, outlet)
-        if refusal is None and self._resolver() is None and not _ip_literal(urlparse_cached(request).hostname or ""):
+        if refusal is None and self.resolver is None and not _ip_literal(urlparse_cached(request).hostname or ""):
             refusal = ("private_address", "no fenced DNS resolver to check the address")
         if refusal is not None:
             self._refuse(request, *refusal)
 
     def process_exception(self, request: Request, exception: Exception) -> None:
-        if not isinstance(exception, CannotResolveHostError):
+        """A lookup the resolver refused reaches here as a DNS failure: make it a refusal."""
+        if not isinstance(exception, CannotResolveHostError) or self.resolver is None:
             return None
-        resolver = self._resolver()
         host = urlparse_cached(request).hostname or ""
-        why = resolver.refused.get(host) if resolver is not None else None
+        why = self.resolver.refused.get(host)
         if why:
             self._refuse(request, "private_address", f"{host} resolves to a {why}")
         return None

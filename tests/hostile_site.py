@@ -19,7 +19,7 @@ newsroom's ``nr-gazeta`` pages rendered at the outlet's address):
 - ``/sitemap_index.xml`` lists ``/sitemap-1.xml``, a child on ``elsewhere``, on
   169.254.169.254, on 10.0.0.1 and on ``other_port``, plus the XXE, billion-laughs and
   gzip-bomb sitemaps;
-- ``/sitemap-1.xml`` lists articles 2–5 and an empty, a binary and a PDF page; article 5
+- ``/sitemap-1.xml`` lists articles 2–5 and an empty, a binary, a PDF and a 15 MB page; article 5
   redirects to the same path on ``other_port``; ``/sitemap-robots.xml`` lists 3 and 6.
 
 Stored in the end must be articles 0, 1, 2, 3, 4, 6 and 7 — and nothing else.
@@ -53,7 +53,9 @@ STORED = (0, 1, 2, 3, 4, 6, 7)
 REDIRECTED = 5
 BAD_PAGES = {"/artykul/900-pusty.html": ("text/html; charset=utf-8", b""),
              "/artykul/901-binarny.html": ("application/octet-stream", bytes(range(256)) * 64),
-             "/artykul/902-dokument.html": ("application/pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n")}
+             "/artykul/902-dokument.html": ("application/pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n"),
+             # 15 MB without markup: dropped, and its body must never reach the log.
+             "/artykul/903-ogromny.html": ("text/plain; charset=utf-8", "Zażółć gęślą jaźń. ".encode() * 520_000)}
 # The hostile cases (bench/faults_crawl.py reports them by family).
 CASES = {
     "off-outlet discovery": ["sitemap-index child on another host", "robots.txt Sitemap: on another host",
@@ -61,7 +63,7 @@ CASES = {
     "private addresses": ["169.254.169.254 in a sitemap index", "10.0.0.1 in a sitemap index"],
     "redirect to another port": ["article redirected to the same IP on another port"],
     "hostile XML": ["XXE (file:// and http:// entities)", "billion laughs", "gzip bomb", "feed cut off mid-item"],
-    "bad pages": ["empty page", "binary page", "PDF page"],
+    "bad pages": ["empty page", "binary page", "PDF page", "15 MB page without markup"],
 }
 GZIP_BOMB_BYTES = 80 * 1024 * 1024      # inflates beyond discovery.MAX_SITEMAP_BYTES
 
@@ -117,7 +119,9 @@ class _Handler(BaseHTTPRequestHandler):
 class HostileSite:
     """The three servers and what they answer. Use ``with HostileSite().serve() as site:``."""
 
-    def __init__(self, seed: int = 5) -> None:
+    def __init__(self, seed: int = 5, own_name: str | None = None) -> None:
+        # With ``own_name`` the outlet's URLs use that name (resolved by OfflineResolver).
+        self.own_name = own_name
         self.lock = threading.Lock()
         self.room = Newsroom(articles_per_outlet=10, seed=seed)
         self.servers = {name: _Server(self, name, ip) for name, ip in
@@ -126,7 +130,10 @@ class HostileSite:
 
     # --- addresses and expectations
     def base(self, server: str = "own") -> str:
-        return self.servers[server].base
+        base = self.servers[server].base
+        if self.own_name and server in ("own", "other_port"):
+            base = base.replace(OWN_IP, self.own_name)
+        return base
 
     def articles(self, server: str = "own") -> list[ExpectedArticle]:
         return self.room.articles("nr-gazeta", self.base(server))
@@ -144,7 +151,7 @@ class HostileSite:
                 server.log.clear()
 
     def registry(self, path: Path, key: str = "hostile", base: str | None = None, **overrides: Any) -> Path:
-        """A registry with the hostile outlet (at ``base``: another name for ``own``, if given)."""
+        """A registry with the hostile outlet (at ``base``, if given: e.g. a name that does not resolve)."""
         b = base or self.base()
         host = b.split("://", 1)[1].rsplit(":", 1)[0]
         entry = {"name": "Wrogi Portal", "domains": [host], "home": f"{b}/",
