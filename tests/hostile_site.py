@@ -9,20 +9,22 @@ Three servers, each with its own request log:
 - ``elsewhere`` — another host, ``http://127.0.0.22:<port>``, serving feeds, sitemaps and
   articles of its own, and an ``/admin/`` page.
 
-What ``own`` serves (``CASES`` names each hostile case; the articles are the offline
-newsroom's ``nr-gazeta`` pages rendered at the outlet's address):
+What ``own`` serves (the articles are the offline newsroom's ``nr-gazeta`` pages rendered
+at the outlet's address):
 
-- ``/`` redirects to ``elsewhere``'s ``/admin/``; ``/robots.txt`` announces one sitemap of
-  its own and one on ``elsewhere``; no ``tdmrep.json``;
+- ``/`` redirects to ``elsewhere``'s ``/admin/`` (``/start/`` is a harmless home page);
+  ``/robots.txt`` announces one sitemap of its own and one on ``elsewhere``; no ``tdmrep.json``;
 - ``/feed.xml`` redirects to ``elsewhere``; ``/feed-own.xml`` lists articles 0–1 and a link
   to ``elsewhere``; ``/feed-broken.xml`` is cut off mid-item after article 7;
-- ``/sitemap_index.xml`` lists ``/sitemap-1.xml``, a child on ``elsewhere``, on
-  169.254.169.254, on 10.0.0.1 and on ``other_port``, plus the XXE, billion-laughs and
-  gzip-bomb sitemaps;
-- ``/sitemap-1.xml`` lists articles 2–5 and an empty, a binary, a PDF and a 15 MB page; article 5
-  redirects to the same path on ``other_port``; ``/sitemap-robots.xml`` lists 3 and 6.
+- ``/sitemap_index.xml`` lists every sitemap below: ``/sitemap-1.xml`` (articles 2–4), a
+  child on ``elsewhere``, on 169.254.169.254, on 10.0.0.1 and on ``other_port``,
+  ``/sitemap-port.xml`` (article 4, and article 5 which redirects to ``other_port``),
+  ``/sitemap-bad.xml`` (article 2, an empty, a binary, a PDF and a 15 MB page) and the
+  XXE, billion-laughs and gzip-bomb sitemaps; ``/sitemap-robots.xml`` lists 3 and 6;
+- ``/index-<family>.xml`` lists the sitemaps of one family of ``FAMILIES`` only.
 
-Stored in the end must be articles 0, 1, 2, 3, 4, 6 and 7 — and nothing else.
+Crawled with ``registry()``, the outlet must store articles 0, 1, 2, 3, 4, 6 and 7 and
+nothing else; crawled with ``registry(family=f)``, ``f.expected``.
 
 ``OfflineResolver`` resolves names from ``HOSTILE_SITE_HOSTS`` (JSON ``{name: address}``)
 without any network, so DNS-level cases run offline; ``JsonStatsCollector`` writes the
@@ -38,6 +40,7 @@ import subprocess
 import sys
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Iterator
@@ -56,15 +59,37 @@ BAD_PAGES = {"/artykul/900-pusty.html": ("text/html; charset=utf-8", b""),
              "/artykul/902-dokument.html": ("application/pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n"),
              # 15 MB without markup: dropped, and its body must never reach the log.
              "/artykul/903-ogromny.html": ("text/plain; charset=utf-8", "Zażółć gęślą jaźń. ".encode() * 520_000)}
-# The hostile cases (bench/faults_crawl.py reports them by family).
-CASES = {
-    "off-outlet discovery": ["sitemap-index child on another host", "robots.txt Sitemap: on another host",
-                             "feed redirected to another host", "home page redirected to another host's /admin/"],
-    "private addresses": ["169.254.169.254 in a sitemap index", "10.0.0.1 in a sitemap index"],
-    "redirect to another port": ["article redirected to the same IP on another port"],
-    "hostile XML": ["XXE (file:// and http:// entities)", "billion laughs", "gzip bomb", "feed cut off mid-item"],
-    "bad pages": ["empty page", "binary page", "PDF page", "15 MB page without markup"],
-}
+
+
+@dataclass(frozen=True)
+class Family:
+    """A family of hostile cases: the outlet's sources that exercise them, and the articles
+    that must be stored all the same (indexes into ``HostileSite.articles()``)."""
+
+    name: str
+    cases: tuple[str, ...]
+    expected: tuple[int, ...]
+    home: str = "/start/"
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    robots_sitemaps: bool = False
+
+
+FAMILIES = (
+    Family("off-outlet discovery", ("sitemap-index child on another host", "robots.txt Sitemap: on another host",
+                                    "feed redirected to another host", "home page redirected to another host's /admin/"),
+           (0, 1, 2, 3, 4, 6), home="/", feeds=("/feed.xml", "/feed-own.xml"), sitemaps=("/index-offsite.xml",),
+           robots_sitemaps=True),
+    Family("private addresses", ("169.254.169.254 in a sitemap index", "10.0.0.1 in a sitemap index"),
+           (0, 1, 3, 6), feeds=("/feed-own.xml",), sitemaps=("/index-private.xml",)),
+    Family("another port", ("sitemap child on the same IP, another port",
+                            "article redirected to the same IP on another port"),
+           (4,), sitemaps=("/index-port.xml",)),
+    Family("hostile XML", ("XXE (file:// and http:// entities)", "billion laughs", "gzip bomb", "feed cut off mid-item"),
+           (3, 6, 7), feeds=("/feed-broken.xml",), sitemaps=("/index-xml.xml",)),
+    Family("bad pages", ("empty page", "binary page", "PDF page", "15 MB page without markup"),
+           (2,), sitemaps=("/sitemap-bad.xml",)),
+)
 GZIP_BOMB_BYTES = 80 * 1024 * 1024      # inflates beyond discovery.MAX_SITEMAP_BYTES
 
 
@@ -150,13 +175,17 @@ class HostileSite:
             for server in self.servers.values():
                 server.log.clear()
 
-    def registry(self, path: Path, key: str = "hostile", base: str | None = None, **overrides: Any) -> Path:
-        """A registry with the hostile outlet (at ``base``, if given: e.g. a name that does not resolve)."""
+    def registry(self, path: Path, key: str = "hostile", family: Family | None = None, base: str | None = None,
+                 **overrides: Any) -> Path:
+        """A registry with the hostile outlet: every source, or those of ``family``; at
+        ``base``, if given (e.g. a name that does not resolve)."""
         b = base or self.base()
         host = b.split("://", 1)[1].rsplit(":", 1)[0]
-        entry = {"name": "Wrogi Portal", "domains": [host], "home": f"{b}/",
-                 "feeds": [f"{b}/feed.xml", f"{b}/feed-own.xml", f"{b}/feed-broken.xml"],
-                 "sitemaps": [f"{b}/sitemap_index.xml"], "robots_sitemaps": True, "sections": [],
+        sources = family or Family("all", (), STORED, home="/", feeds=("/feed.xml", "/feed-own.xml", "/feed-broken.xml"),
+                                   sitemaps=("/sitemap_index.xml",), robots_sitemaps=True)
+        entry = {"name": "Wrogi Portal", "domains": [host], "home": f"{b}{sources.home}",
+                 "feeds": [b + p for p in sources.feeds], "sitemaps": [b + p for p in sources.sitemaps],
+                 "robots_sitemaps": sources.robots_sitemaps, "sections": [],
                  "article_patterns": [ARTICLE_PATTERN], "deny_patterns": [], "boilerplate": [],
                  "language": "pl", "verified": "newsroom", "notes": "hostile test site", **overrides}
         path.write_text(dump_registry({key: entry}), encoding="utf-8")
@@ -204,18 +233,29 @@ class HostileSite:
         if path == "/feed-broken.xml":
             body = _xml(_rss([arts[7].url]))
             return 200, {"Content-Type": "application/rss+xml"}, body[:body.index(b"</channel>")] + b"<item><title>ucie"
-        if path == "/sitemap_index.xml":
-            children = [f"{own}/sitemap-1.xml", f"{elsewhere}/sitemap-2.xml", "http://169.254.169.254/latest/meta-data/",
-                        "http://10.0.0.1/sitemap.xml", f"{other}/sitemap-3.xml", f"{own}/sitemap-xxe.xml",
-                        f"{own}/sitemap-laughs.xml", f"{own}/sitemap-bomb.xml.gz"]
-            items = "".join(f"<sitemap><loc>{u}</loc></sitemap>\n" for u in children)
+        indexes = {
+            "offsite": [f"{own}/sitemap-1.xml", f"{elsewhere}/sitemap-2.xml"],
+            "private": [f"{own}/sitemap-robots.xml", "http://169.254.169.254/latest/meta-data/",
+                        "http://10.0.0.1/sitemap.xml"],
+            "port": [f"{other}/sitemap-3.xml", f"{own}/sitemap-port.xml"],
+            "xml": [f"{own}/sitemap-xxe.xml", f"{own}/sitemap-laughs.xml", f"{own}/sitemap-bomb.xml.gz",
+                    f"{own}/sitemap-robots.xml"],
+        }
+        indexes["all"] = [u for family in ("offsite", "private", "port", "xml") for u in indexes[family]
+                          if not u.endswith("/sitemap-robots.xml")] + [f"{own}/sitemap-bad.xml"]
+        index = {"/sitemap_index.xml": "all", **{f"/index-{name}.xml": name for name in indexes}}.get(path)
+        if index:
+            items = "".join(f"<sitemap><loc>{u}</loc></sitemap>\n" for u in indexes[index])
             return 200, {"Content-Type": "application/xml"}, _xml(
                 f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{items}</sitemapindex>\n')
-        if path == "/sitemap-1.xml":
-            urls = [a.url for a in arts[2:6]] + [own + p for p in BAD_PAGES]
-            return 200, {"Content-Type": "application/xml"}, _xml(_urlset(urls))
-        if path == "/sitemap-robots.xml":
-            return 200, {"Content-Type": "application/xml"}, _xml(_urlset([arts[3].url, arts[6].url]))
+        sitemaps = {"/sitemap-1.xml": [a.url for a in arts[2:5]],
+                    "/sitemap-port.xml": [arts[4].url, arts[REDIRECTED].url],
+                    "/sitemap-bad.xml": [arts[2].url] + [own + p for p in BAD_PAGES],
+                    "/sitemap-robots.xml": [arts[3].url, arts[6].url]}
+        if path in sitemaps:
+            return 200, {"Content-Type": "application/xml"}, _xml(_urlset(sitemaps[path]))
+        if path == "/start/":
+            return 200, {"Content-Type": "text/html; charset=utf-8"}, b"<html><head><title>Wrogi Portal</title></head></html>"
         if path == "/sitemap-xxe.xml":
             body = (f'<?xml version="1.0"?>\n<!DOCTYPE urlset [<!ENTITY file SYSTEM "file:///etc/passwd">'
                     f'<!ENTITY remote SYSTEM "{elsewhere}/xxe.xml">]>\n'

@@ -71,9 +71,9 @@ def test_per_outlet_facts(site, hostile_crawl):
     _, stats = hostile_crawl
     facts = {k.rsplit("/", 1)[1]: v for k, v in stats.items() if k.startswith("newscrawl/outlet/hostile/")}
     assert facts == {
-        # robots.txt, tdmrep.json (404 is an answer), 2 feeds, the index, sitemap-1, the robots
-        # sitemap, the XXE, billion-laughs and gzip-bomb sitemaps.
-        "sources_ok": 10,
+        # robots.txt, tdmrep.json (404 is an answer), 2 feeds, the index, 4 sitemaps of its
+        # own, the XXE, billion-laughs and gzip-bomb sitemaps.
+        "sources_ok": 12,
         # the home page check and 6 sources refused by the fence
         "sources_failed": 7,
         # 7 stored, 4 bad pages, 1 redirected to another port
