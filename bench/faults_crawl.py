@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from pymongo import MongoClient  # noqa: E402
 
-from tests.hostile_site import ELSEWHERE_IP, FAMILIES, OWN_IP, HostileSite, run_scrapy  # noqa: E402
+from tests.hostile_site import ELSEWHERE_IP, FAMILIES, OWN_IP, HostileSite, run_scrapy, send  # noqa: E402
 from tests.newsroom import Newsroom  # noqa: E402
 from tests.newsroom.registry import dump_registry  # noqa: E402
 from tests.support import crawl_env  # noqa: E402
@@ -162,23 +162,17 @@ class MillionHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         site: MillionSite = self.server  # type: ignore[assignment]
+        html = {"Content-Type": "text/html; charset=utf-8"}
         if self.path == "/sitemap.xml.gz":
-            self._send(200, "application/x-gzip", site.sitemap)
+            send(self, 200, {"Content-Type": "application/x-gzip"}, site.sitemap)
         elif self.path.startswith("/a/"):
             with site.lock:
                 site.articles += 1
-            self._send(200, "text/html; charset=utf-8", b"<html><head><title>Krotko</title></head><body><p>Krotko.</p></body></html>")
+            send(self, 200, html, b"<html><head><title>Krotko</title></head><body><p>Krotko.</p></body></html>")
         elif self.path == "/":
-            self._send(200, "text/html; charset=utf-8", b"<html><head><title>Milion</title></head></html>")
+            send(self, 200, html, b"<html><head><title>Milion</title></head></html>")
         else:
-            self._send(404, "text/plain", b"")
-
-    def _send(self, status: int, content_type: str, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+            send(self, 404, {"Content-Type": "text/plain"}, b"")
 
 
 def peak_rss_mb(pid: int) -> float | None:

@@ -122,6 +122,16 @@ class _Server(ThreadingHTTPServer):
         return f"http://{host}:{port}"
 
 
+def send(handler: BaseHTTPRequestHandler, status: int, headers: dict[str, str], body: bytes) -> None:
+    """Answer a request with ``status``, ``headers`` and ``body``."""
+    handler.send_response(status)
+    for name, value in headers.items():
+        handler.send_header(name, value)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -132,13 +142,7 @@ class _Handler(BaseHTTPRequestHandler):
         server: _Server = self.server  # type: ignore[assignment]
         with server.site.lock:
             server.log.append(self.path)
-        status, headers, body = server.site.respond(server.name, self.path)
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        send(self, *server.site.respond(server.name, self.path))
 
 
 class HostileSite:
