@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -19,9 +20,13 @@ from newscrawl.text.metadata import WARSAW, parse_datetime
 GZIP_MAGIC = b"\x1f\x8b"
 # Largest uncompressed sitemap we accept (the sitemap protocol allows 50 MB).
 MAX_SITEMAP_BYTES = 64 * 1024 * 1024
-
-_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=True,
-                              huge_tree=True, remove_comments=True)
+# Feeds and sitemaps are parsed as streams, this many (decompressed) bytes at a time.
+CHUNK_BYTES = 64 * 1024
+SITEMAP_KINDS = ("urlset", "sitemapindex")
+FEED_KINDS = ("rss", "feed", "rdf")
+# No entity expansion (XXE, billion laughs), no DTD loading, no network.
+_PULL_OPTIONS = {"resolve_entities": False, "no_network": True, "load_dtd": False, "recover": True,
+                 "remove_comments": True}
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,8 @@ def parse_date(value: str | None) -> datetime | None:
     → aware datetime; no zone = Warsaw time."""
     if not value or not value.strip():
         return None
+    if value.lstrip()[:1].isdigit():       # ISO 8601 (sitemaps, Atom): skip the RFC 822 attempt
+        return parse_datetime(value)
     try:
         parsed = parsedate_to_datetime(value.strip())
     except (TypeError, ValueError, IndexError):
@@ -60,17 +67,8 @@ def newest(entries: list[Entry] | tuple[Entry, ...]) -> datetime | None:
 # --- XML helpers ------------------------------------------------------------------------
 
 def _local(tag: object) -> str:
-    return etree.QName(tag).localname.lower() if isinstance(tag, str) else ""
-
-
-def _xml_root(body: bytes) -> etree._Element | None:
-    body = body.lstrip()
-    if not body:
-        return None
-    try:
-        return etree.fromstring(body, _XML_PARSER)
-    except etree.XMLSyntaxError:
-        return None
+    """An element's name without its namespace, lowercased ("" for comments and PIs)."""
+    return tag.rpartition("}")[2].lower() if isinstance(tag, str) else ""
 
 
 def _children(element: etree._Element, name: str) -> list[etree._Element]:
@@ -85,38 +83,149 @@ def _child_text(element: etree._Element, *names: str) -> str:
     return ""
 
 
+def _absolute(base_url: str, url: str) -> str:
+    return url if url.startswith(("https://", "http://")) else urljoin(base_url, url)
+
+
+def _chunks(body: bytes, max_size: int = MAX_SITEMAP_BYTES) -> Iterator[bytes]:
+    """``body`` in chunks, gunzipped when it is gzip data; ValueError when the gzip data is
+    corrupt or inflates beyond ``max_size`` (a gzip bomb)."""
+    if not body.startswith(GZIP_MAGIC):
+        for start in range(0, len(body), CHUNK_BYTES):
+            yield body[start:start + CHUNK_BYTES]
+        return
+    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    pending, total = body, 0
+    while pending and not decompressor.eof:
+        try:
+            chunk = decompressor.decompress(pending, CHUNK_BYTES)
+        except zlib.error as exc:
+            raise ValueError(f"corrupt gzip data ({exc})") from None
+        pending = decompressor.unconsumed_tail
+        total += len(chunk)
+        if total > max_size:
+            raise ValueError(f"gzip data inflates beyond {max_size} bytes")
+        if not chunk and not pending:
+            break
+        yield chunk
+    if not decompressor.eof:
+        raise ValueError("gzip data is cut off")
+
+
+def _root_name(head: bytes) -> str:
+    """The local name of the first element in ``head`` (the start of an XML file), or ""."""
+    parser = etree.XMLPullParser(events=("start",), **_PULL_OPTIONS)
+    try:
+        parser.feed(head)
+        for _, element in parser.read_events():
+            return _local(element.tag)
+    except etree.XMLSyntaxError:
+        pass
+    return ""
+
+
 def maybe_gunzip(body: bytes, max_size: int = MAX_SITEMAP_BYTES) -> bytes | None:
     """``body`` unchanged, or gunzipped when it is gzip data; None if corrupt or too big."""
-    if not body.startswith(GZIP_MAGIC):
-        return body
-    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
-        data = decompressor.decompress(body, max_size + 1)
-    except zlib.error:
+        return b"".join(_chunks(body, max_size))
+    except ValueError:
         return None
-    if len(data) > max_size:
-        return None
-    return data
+
+
+class EntryReader:
+    """The entries of one feed or sitemap file, parsed as a stream in bounded memory.
+
+    ``kind`` is the root element's name (``urlset``, ``sitemapindex``, ``rss``, ``feed``,
+    ``rdf``; "" when there is no XML element). Iterating yields at most ``max_entries``
+    entries (0: no cap); afterwards ``cut`` tells that the file had more, and ``error``
+    what broke the parse (corrupt or oversized gzip data, broken XML) — entries read before
+    the break are kept. Gzip data is inflated chunk by chunk, and each entry's elements are
+    freed once read, so neither the file nor its tree is ever held whole.
+    """
+
+    def __init__(self, body: bytes, base_url: str, max_entries: int = 0,
+                 max_size: int = MAX_SITEMAP_BYTES) -> None:
+        self.base_url = base_url
+        self.max_entries = max_entries
+        self.cut = False
+        self.error = ""
+        self._chunks = _chunks(body, max_size)
+        self._first = self._next_chunk().lstrip()
+        self.kind = _root_name(self._first)
+
+    def _next_chunk(self) -> bytes:
+        try:
+            return next(self._chunks, b"")
+        except ValueError as exc:
+            self.error = str(exc)
+            return b""
+
+    def _elements(self, tags: tuple[str, ...]) -> Iterator[etree._Element]:
+        """Every complete ``tags`` element (any namespace), chunk by chunk."""
+        parser = etree.XMLPullParser(events=("end",), tag=[f"{{*}}{t}" for t in tags],
+                                     **_PULL_OPTIONS)
+        chunk = self._first
+        try:
+            while chunk:
+                parser.feed(chunk)
+                for _, element in parser.read_events():
+                    yield element
+                chunk = self._next_chunk()
+            parser.close()
+        except etree.XMLSyntaxError as exc:
+            self.error = str(exc).split("\n", 1)[0][:200]
+        for _, element in parser.read_events():
+            yield element
+
+    def __iter__(self) -> Iterator[Entry]:
+        if self.kind in SITEMAP_KINDS:
+            # Only the root's own <url>/<sitemap> children are entries.
+            tags, read, nested = ("url" if self.kind == "urlset" else "sitemap",), self._sitemap_entry, False
+        elif self.kind in FEED_KINDS:
+            tags, read, nested = ("item", "entry"), self._feed_entry, True
+        else:
+            return
+        count = 0
+        for element in self._elements(tags):
+            parent = element.getparent()
+            if not nested and parent is not None and parent.getparent() is not None:
+                continue
+            entry = read(element)
+            element.clear()
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+            if entry is None:
+                continue
+            if self.max_entries and count >= self.max_entries:
+                self.cut = True
+                return
+            count += 1
+            yield entry
+
+    def _sitemap_entry(self, node: etree._Element) -> Entry | None:
+        loc = _child_text(node, "loc")
+        if not loc:
+            return None
+        date = None
+        for news in _children(node, "news"):
+            date = parse_date(_child_text(news, "publication_date"))
+        date = date or parse_date(_child_text(node, "lastmod"))
+        return Entry(_absolute(self.base_url, loc), date)
+
+    def _feed_entry(self, item: etree._Element) -> Entry | None:
+        link = _entry_link(item)
+        if not link:
+            return None
+        date = parse_date(_child_text(item, "pubdate", "published", "issued", "date", "updated", "modified"))
+        return Entry(_absolute(self.base_url, link), date)
 
 
 # --- feeds ------------------------------------------------------------------------------
 
 def parse_feed(body: bytes, base_url: str) -> list[Entry] | None:
     """Entries of an RSS 2.0, RSS 1.0 (RDF) or Atom feed; None when ``body`` is no feed."""
-    root = _xml_root(body)
-    if root is None or _local(root.tag) not in ("rss", "feed", "rdf"):
-        return None
-    entries = []
-    for item in root.iter():
-        if _local(item.tag) not in ("item", "entry"):
-            continue
-        link = _entry_link(item)
-        if not link:
-            continue
-        date = parse_date(_child_text(item, "pubdate", "published", "issued", "date", "updated",
-                                      "modified"))
-        entries.append(Entry(urljoin(base_url, link), date))
-    return entries
+    reader = EntryReader(body, base_url)
+    return list(reader) if reader.kind in FEED_KINDS else None
 
 
 def _entry_link(item: etree._Element) -> str:
@@ -139,30 +248,17 @@ def _entry_link(item: etree._Element) -> str:
 
 # --- sitemaps ---------------------------------------------------------------------------
 
-def parse_sitemap(body: bytes, base_url: str) -> SitemapDoc | None:
+def parse_sitemap(body: bytes, base_url: str, max_entries: int = 0) -> SitemapDoc | None:
     """A sitemap index or urlset (plain or gzipped; Google News ``news:publication_date``
-    preferred over ``lastmod``); None when ``body`` is no sitemap."""
-    data = maybe_gunzip(body)
-    if data is None:
+    preferred over ``lastmod``); None when ``body`` is no sitemap or its gzip data is corrupt
+    or too big. The spider reads sitemaps with ``EntryReader`` instead, as a stream."""
+    reader = EntryReader(body, base_url, max_entries)
+    if reader.kind not in SITEMAP_KINDS:
         return None
-    root = _xml_root(data)
-    if root is None:
+    entries = tuple(reader)
+    if reader.error.startswith(("corrupt gzip", "gzip data")):
         return None
-    kind = _local(root.tag)
-    if kind not in ("urlset", "sitemapindex"):
-        return None
-    child = "url" if kind == "urlset" else "sitemap"
-    entries = []
-    for node in _children(root, child):
-        loc = _child_text(node, "loc")
-        if not loc:
-            continue
-        date = None
-        for news in _children(node, "news"):
-            date = parse_date(_child_text(news, "publication_date"))
-        date = date or parse_date(_child_text(node, "lastmod"))
-        entries.append(Entry(urljoin(base_url, loc), date))
-    return SitemapDoc(kind, tuple(entries))
+    return SitemapDoc(reader.kind, entries)
 
 
 # --- robots.txt -------------------------------------------------------------------------

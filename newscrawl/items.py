@@ -23,6 +23,11 @@ class FetchedPage:
     fetched_at: datetime          # timezone-aware (UTC)
     response_url: str = ""        # final URL after redirects
 
+    def __repr__(self) -> str:
+        # Never the body: Scrapy logs items (dropped, failed), and a page can be megabytes.
+        return (f"FetchedPage(url={self.url!r}, outlet={self.outlet!r}, status={self.status}, "
+                f"body=<{len(self.body)} bytes>, response_url={self.response_url!r})")
+
 
 @dataclass
 class Article:

@@ -9,8 +9,10 @@ that never undercuts a site's Crawl-delay, and request dedup by canonical URL.
 - ``RetryAfterMiddleware`` replaces Scrapy's RetryMiddleware: on 429/503 with a
   ``Retry-After`` header the retry — and every other request to that host — waits as
   long as the server asked (up to ``NEWSCRAWL_RETRY_AFTER_MAX``; longer means give up).
+  A failed DNS lookup is not retried: the name will not resolve a second later.
 - ``AutoThrottle`` keeps a slot's delay at or above the per-slot floor set from Crawl-delay.
-- ``OutletGateMiddleware`` drops already-queued requests of an outlet the spider stopped.
+- ``OutletGateMiddleware`` drops already-queued requests of an outlet the spider stopped
+  (``OutletStopped``).
 - ``CanonicalRequestFingerprinter`` fingerprints requests by their canonical URL
   (``newscrawl.urls``), so the dupefilter — Scrapy's, or scrapy-redis's shared one — sees
   ``/a?utm_source=x#top`` and ``/amp/a`` as ``/a``.
@@ -29,13 +31,13 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware as ScrapyRetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as ScrapyRobotsTxtMiddleware
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import CannotResolveHostError, IgnoreRequest
 from scrapy.extensions.throttle import AutoThrottle as ScrapyAutoThrottle
+from scrapy.http import Request
 from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.request import RequestFingerprinter
-from twisted.internet import reactor
 from twisted.internet.defer import Deferred
 from twisted.internet.task import deferLater
 
@@ -44,7 +46,7 @@ from newscrawl.urls import canonicalize_url
 if TYPE_CHECKING:
     from scrapy.core.downloader import Downloader, Slot
     from scrapy.crawler import Crawler
-    from scrapy.http import Request, Response
+    from scrapy.http import Response
     from scrapy.robotstxt import RobotParser
 
 logger = logging.getLogger(__name__)
@@ -66,6 +68,10 @@ def apply_delay_floor(slot: Slot, floor: float) -> None:
 
 
 async def _sleep(seconds: float) -> None:
+    # Imported here: importing the reactor at module level would install the default one
+    # before Scrapy installs the asyncio reactor (the spider imports this module).
+    from twisted.internet import reactor
+
     await maybe_deferred_to_future(deferLater(reactor, seconds))
 
 
@@ -91,6 +97,31 @@ class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
         self._apply_crawl_delay(request)
         if not request.meta.get("dont_obey_robotstxt"):
             self.process_request_2(rp, request)
+
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        """Scrapy's, logging a robots.txt that did not load in one line, not a traceback (the
+        spider's own robots.txt check reports the failure for the outlet)."""
+        netloc = urlparse_cached(request).netloc
+        if netloc not in self._parsers:
+            self._parsers[netloc] = Deferred()
+            robots = Request(f"{urlparse_cached(request).scheme}://{netloc}/robots.txt",
+                             priority=self.DOWNLOAD_PRIORITY, meta={"dont_obey_robotstxt": True},
+                             callback=NO_CALLBACK)
+            try:
+                assert self.crawler.engine is not None
+                response = await self.crawler.engine.download_async(robots)
+                await self._parse_robots(response, netloc, request)
+            except Exception as exc:
+                if not isinstance(exc, IgnoreRequest):
+                    logger.debug("robots.txt of %s did not load (%s: %s): obeying no rules there",
+                                 netloc, type(exc).__name__, exc)
+                self._robots_error(exc, netloc)
+            assert self._stats is not None
+            self._stats.inc_value("robotstxt/request_count")
+        parser = self._parsers[netloc]
+        if isinstance(parser, Deferred):
+            return await maybe_deferred_to_future(parser)
+        return parser
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         await super()._parse_robots(response, netloc, request)
@@ -172,6 +203,11 @@ class RetryAfterMiddleware(ScrapyRetryMiddleware):
         if wait > 0:
             await _sleep(wait)
 
+    def process_exception(self, request: Request, exception: Exception) -> Request | None:  # type: ignore[override]
+        if isinstance(exception, CannotResolveHostError):
+            return None        # the name will not resolve a second later either
+        return super().process_exception(request, exception)
+
     def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
         if request.meta.get("dont_retry", False) or response.status not in self.retry_after_codes:
             return super().process_response(request, response)
@@ -212,6 +248,10 @@ class AutoThrottle(ScrapyAutoThrottle):
             apply_delay_floor(slot, float(floor))
 
 
+class OutletStopped(IgnoreRequest):
+    """A queued request of an outlet the spider stopped: not made on purpose, not a failure."""
+
+
 class OutletGateMiddleware:
     """Drops queued requests of an outlet the spider stopped (e.g. its pages turned out to
     reserve text and data mining) before they are downloaded."""
@@ -228,7 +268,7 @@ class OutletGateMiddleware:
         if refuses is not None and refuses(request):
             assert self.crawler.stats is not None
             self.crawler.stats.inc_value("newscrawl/discovery/cancelled")
-            raise IgnoreRequest("outlet stopped: it reserves text and data mining")
+            raise OutletStopped("outlet stopped: it reserves text and data mining")
 
 
 class CanonicalRequestFingerprinter:

@@ -47,15 +47,28 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares.RobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newscrawl.middlewares.RetryAfterMiddleware": 550,
+    # One fence for every request, before everything else (see newscrawl/fence.py).
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "newscrawl.fence.FenceMiddleware": 10,
 }
 EXTENSIONS = {
     "scrapy.extensions.throttle.AutoThrottle": None,
     "newscrawl.middlewares.AutoThrottle": 0,
+    "newscrawl.logs.BoundedLogLines": 0,
 }
 # Requests are deduplicated by canonical URL (tracking parameters, fragments, AMP dropped).
 REQUEST_FINGERPRINTER_CLASS = "newscrawl.middlewares.CanonicalRequestFingerprinter"
+# `-s NAME=value` is checked and converted like the environment (one line, exit 2 when bad).
+ADDONS = {"newscrawl.envsettings.CommandLineSettings": 0}
 # Scrapy's remote-control HTTP server executes code sent to it: never open it by default.
 REMOTE_CONTROL_ENABLED = False
+# The fence also checks every address a name resolves to (DNS rebinding included).
+TWISTED_DNS_RESOLVER = "newscrawl.fence.FencedResolver"
+# Networks (CIDRs) that may be reached although private/loopback/link-local/reserved;
+# empty: public addresses only. The offline newsroom needs 127.0.0.0/8.
+NEWSCRAWL_ALLOW_PRIVATE_NETWORKS: list[str] = []
+# A request that failed for good is logged once per host by the spider, not per request.
+RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"
 
 # --- storage --------------------------------------------------------------------------
 MONGO_URI = "mongodb://127.0.0.1:27017"
@@ -80,6 +93,11 @@ NEWSCRAWL_SKIP_TDM_RESERVED = True
 # `scrapy outlets --probe`: seconds allowed per source, and sources probed in parallel.
 NEWSCRAWL_PROBE_TIMEOUT = 10.0
 NEWSCRAWL_PROBE_CONCURRENCY = 8
+# At most this many URLs are taken from one sitemap or feed file (the sitemap protocol's own limit).
+NEWSCRAWL_SITEMAP_MAX_URLS = 50000
+# At most this many article requests of one outlet are scheduled and unfinished at a time;
+# the other accepted URLs wait as strings in a backlog (bounded memory).
+NEWSCRAWL_MAX_PENDING_REQUESTS = 1000
 
 # --- text -----------------------------------------------------------------------------
 # Records whose detected language is not in this list are dropped (counted).
@@ -101,6 +119,8 @@ ITEM_PIPELINES = {
 }
 
 LOG_LEVEL = "INFO"
+# Longer log lines are cut (a page body or a huge item never fills a log).
+NEWSCRAWL_LOG_MAX_LINE = 1024
 FEED_EXPORT_ENCODING = "utf-8"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from scrapy import Request, Spider
 from scrapy.settings import BaseSettings
 
+from newscrawl.envsettings import exit_usage
 from newscrawl.outlets import RegistryError, load_registry
 from newscrawl.spiders.news import NewsSpider
 
@@ -20,7 +21,7 @@ class OutletSpiderLoader:
         try:
             self.outlets = load_registry(settings.get("NEWSCRAWL_OUTLETS_FILE") or None)
         except RegistryError as exc:
-            raise SystemExit(f"newscrawl: {exc}") from None
+            exit_usage(str(exc))
         self._spiders: dict[str, type[Spider]] = {NewsSpider.name: NewsSpider}
         for key in self.outlets:
             self._spiders[key] = type(

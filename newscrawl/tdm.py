@@ -33,9 +33,11 @@ TDM_AGENTS = (
 
 @dataclass(frozen=True)
 class TdmStatus:
-    """Whether an outlet (or page) reserves TDM, and which signal says so."""
+    """Whether an outlet (or page) reserves TDM, and which signal says so. ``reserved`` is
+    None when it is unknown: a signal could not be read (e.g. robots.txt did not load), so
+    "no reservation" cannot be claimed."""
 
-    reserved: bool = False
+    reserved: bool | None = False
     source: str = ""
 
     def as_dict(self) -> dict[str, object]:
@@ -45,10 +47,18 @@ class TdmStatus:
 NOT_RESERVED = TdmStatus()
 
 
+def unknown(reason: str) -> TdmStatus:
+    """The status when a signal could not be read (``reason`` says which and why)."""
+    return TdmStatus(None, reason)
+
+
 def combine(*statuses: TdmStatus | None) -> TdmStatus:
-    """Reserved when any signal reserves; sources joined."""
-    reasons = [s.source for s in statuses if s is not None and s.reserved]
-    return TdmStatus(True, "; ".join(reasons)) if reasons else NOT_RESERVED
+    """Reserved when any signal reserves; otherwise unknown when any is unknown; sources joined."""
+    for value in (True, None):
+        reasons = [s.source for s in statuses if s is not None and s.reserved is value]
+        if reasons:
+            return TdmStatus(value, "; ".join(reasons))
+    return NOT_RESERVED
 
 
 def robots_reservation(robots_text: str, home_url: str, user_agent: str) -> TdmStatus:

@@ -48,6 +48,8 @@ def main() -> int:
             "NEWSCRAWL_DOWNLOAD_DELAY": "0",
             "NEWSCRAWL_AUTOTHROTTLE_ENABLED": "0",
             "NEWSCRAWL_CONCURRENT_REQUESTS_PER_DOMAIN": "8",
+            # The fence refuses loopback addresses unless allowed; the newsroom lives there.
+            "NEWSCRAWL_ALLOW_PRIVATE_NETWORKS": "127.0.0.0/8",
             "NEWSCRAWL_LOG_LEVEL": os.environ.get("NEWSCRAWL_LOG_LEVEL", "WARNING"),
         }
         outlets = list(live.outlet_keys)
