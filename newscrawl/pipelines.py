@@ -18,6 +18,7 @@ from scrapy.exceptions import DropItem
 from pymongo.errors import PyMongoError
 from twisted.internet import task
 
+from newscrawl.corpus.stories import DedupParams
 from newscrawl.items import Article, FetchedPage
 from newscrawl.store import ArticleStore, BatchWriter, StorageUnavailable, WriteCounts, connect
 from newscrawl.outlets import RegistryError, load_registry
@@ -212,6 +213,7 @@ class MongoPipeline:
             self.crawler.signals.connect(self._close_unavailable, signal=signals.spider_opened)
             return
         self.writer = BatchWriter(self.store, self.batch_size, self.flush_interval)
+        self.writer.dedup_params = DedupParams.from_settings(self.crawler.settings)  # corpus (issue 10)
         # Flush on time even when no new item arrives (a slow tail of a crawl).
         self._ticker = task.LoopingCall(self._flush_if_due)
         self._ticker.start(max(self.flush_interval, 0.5), now=False)

@@ -32,7 +32,9 @@ from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError, PyMongoError
 
+from newscrawl.corpus.stories import DedupParams
 from newscrawl.items import Article, FetchedPage
+from newscrawl.store.corpus import annotate_upserts, ensure_corpus_indexes
 
 ARTICLES = "articles"
 FERRETDB_OPS_PER_COMMAND = 25
@@ -134,6 +136,7 @@ class ArticleStore:
         self.articles.create_index([("content_hash", ASCENDING)], name="content_hash")
         self.articles.create_index([("language", ASCENDING)], name="language")
         self.runs.create_index([("finished_at", DESCENDING)], name="finished")
+        ensure_corpus_indexes(self.articles)  # corpus (issue 10): lsh, story_published
 
     def article_upsert(self, article: Article, now: datetime) -> UpdateOne:
         """Re-crawling a URL updates its record; ``first_seen_at`` keeps the first time."""
@@ -230,6 +233,7 @@ class BatchWriter:
         self._pages: list[UpdateOne] = []
         self._last_flush = clock()
         self.totals = WriteCounts()
+        self.dedup_params = DedupParams()  # corpus (issue 10): set from the settings by MongoPipeline
 
     def add(self, article: Article, page: FetchedPage | None = None) -> WriteCounts | None:
         """Queue one record (and its raw page); returns counts when this caused a flush."""
@@ -252,6 +256,7 @@ class BatchWriter:
         articles, self._articles = self._articles, []
         pages, self._pages = self._pages, []
         if articles:
+            annotate_upserts(self.store.articles, articles, self.dedup_params)  # corpus (issue 10): dedup fields
             counts = self.store.bulk_write_chunked(self.store.articles, articles)
         if pages:
             counts.failed += self.store.bulk_write_chunked(self.store.pages, pages).failed

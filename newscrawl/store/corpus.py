@@ -1,0 +1,254 @@
+"""The corpus side's MongoDB queries: duplicate and story annotation, export and statistics streams.
+
+``annotate_duplicates`` is called by the writer once per batch of article documents, before
+they are written. It sets on each document:
+
+- ``minhash`` (the MinHash signature, binary) and ``lsh`` (its band keys, under the multikey
+  index ``lsh``);
+- ``duplicate_of``: ``_id`` of the first stored record with the same ``content_hash``;
+- ``near_duplicate_of`` + ``similarity``: the earlier record with the highest estimated
+  Jaccard similarity reaching the threshold;
+- ``story_id``: shared by a near-duplicate cluster, kept on re-crawl (see ``corpus/stories.py``).
+
+Cost: **one query per batch** — ``lsh $in`` the batch's band keys ``$or`` ``content_hash $in``
+its hashes, both indexed — and no in-memory index, so it works across runs and across
+crawler processes. (Two processes writing near duplicates within the same flush window do
+not see each other's batch: each record then founds a story of its own.)
+
+FerretDB 1.24 (SQLite backend) runs the same queries, but pushes no filter other than
+``_id`` equality down to SQLite: every query (including this one) scans the collection
+there, and its ``$group`` has no ``$first``/``$min``/``$push``/``$addToSet`` and its
+``$project`` no ``$strLenCP``/``$size``/``$dateToString``. Statistics are therefore
+computed in Python over a streamed projection (``stats_records``), and ``--dedup near``
+streams a sorted cursor instead of grouping on the server.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from pymongo import ASCENDING, UpdateOne
+from pymongo.collection import Collection
+from pymongo.errors import PyMongoError
+
+from newscrawl.corpus.minhash import fingerprint
+from newscrawl.corpus.stories import Decision, DedupParams, Incoming, Known, assign
+
+logger = logging.getLogger(__name__)
+
+# Stored fields annotate_duplicates reads: a writer that looks the batch's records up
+# itself (``existing``) projects at least these.
+DEDUP_FIELDS = ("content_hash", "minhash", "lsh", "first_seen_at", "duplicate_of", "near_duplicate_of",
+                "similarity", "story_id")
+DEDUP_MODES = ("none", "exact", "near")
+
+
+@dataclass
+class DedupCounts:
+    """What one or more batches found: records with each annotation, queries sent, candidates read."""
+
+    records: int = 0
+    exact: int = 0
+    near: int = 0
+    new_stories: int = 0
+    queries: int = 0
+    candidates: int = 0
+
+    def add(self, other: DedupCounts) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def ensure_corpus_indexes(articles: Collection) -> None:
+    """Indexes of the dedup fields (idempotent): band keys (multikey) and story order."""
+    articles.create_index([("lsh", ASCENDING)], name="lsh")
+    articles.create_index([("story_id", ASCENDING), ("published_at", ASCENDING), ("_id", ASCENDING)],
+                          name="story_published")
+
+
+def _aware(value: Any) -> datetime | None:
+    if not isinstance(value, datetime):
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _known(doc: Mapping[str, Any]) -> Known:
+    minhash = doc.get("minhash")
+    return Known(
+        id=doc["_id"],
+        content_hash=doc.get("content_hash") or "",
+        minhash=bytes(minhash) if minhash else None,
+        lsh=tuple(doc.get("lsh") or ()),
+        first_seen=_aware(doc.get("first_seen_at")),
+        decision=Decision(doc.get("duplicate_of"), doc.get("near_duplicate_of"), doc.get("similarity"),
+                          doc.get("story_id")),
+    )
+
+
+def annotate_duplicates(
+    articles: Collection,
+    docs: list[dict[str, Any]],
+    existing: Mapping[str, Mapping[str, Any]] | None = None,
+    params: DedupParams = DedupParams(),
+) -> DedupCounts:
+    """Set the dedup fields on each article document of one batch, in place (see module docstring).
+
+    ``existing`` maps the ``_id`` of every batch record already stored to its stored fields
+    (at least ``DEDUP_FIELDS``); when None, the same query also fetches them. A document may
+    carry ``minhash``/``lsh`` computed in a worker process (``corpus.minhash.fingerprint``
+    with the same parameters); otherwise they are computed here. Raises ``PyMongoError``
+    when the query fails (the documents are then left as they were).
+    """
+    counts = DedupCounts(records=len(docs))
+    if not docs:
+        return counts
+    prints = []
+    for doc in docs:
+        if isinstance(doc.get("minhash"), bytes) and isinstance(doc.get("lsh"), list):
+            prints.append((doc["minhash"], tuple(doc["lsh"])))
+            continue
+        made = fingerprint(doc.get("lead") or "", doc.get("text") or "", params.minhash)
+        prints.append((made.minhash, made.lsh) if made else (None, ()))
+    ids = [doc["_id"] for doc in docs]
+    keys = sorted({key for _, lsh in prints for key in lsh})
+    hashes = sorted({doc["content_hash"] for doc in docs if doc.get("content_hash")})
+    clauses: list[dict[str, Any]] = []
+    if keys:
+        clauses.append({"lsh": {"$in": keys}})
+    if hashes:
+        clauses.append({"content_hash": {"$in": hashes}})
+    if existing is None:
+        clauses.append({"_id": {"$in": ids}})
+    found: list[Known] = []
+    stored: dict[str, Known] = {k: _known({"_id": k, **v}) for k, v in (existing or {}).items()}
+    if clauses:
+        counts.queries = 1
+        projection = {name: 1 for name in DEDUP_FIELDS}
+        for doc in articles.find({"$or": clauses} if len(clauses) > 1 else clauses[0], projection):
+            known = _known(doc)
+            found.append(known)
+            if existing is None and known.id in ids:
+                stored[known.id] = known
+    counts.candidates = len(found)
+    batch = [
+        Incoming(doc["_id"], doc.get("content_hash") or "", minhash, lsh, stored.get(doc["_id"]))
+        for doc, (minhash, lsh) in zip(docs, prints)
+    ]
+    for doc, (minhash, lsh), record, decision in zip(docs, prints, batch, assign(batch, found, params)):
+        doc["minhash"] = minhash
+        doc["lsh"] = list(lsh)
+        doc["duplicate_of"] = decision.duplicate_of
+        doc["near_duplicate_of"] = decision.near_duplicate_of
+        doc["similarity"] = decision.similarity
+        doc["story_id"] = decision.story_id
+        if not record.unchanged:
+            counts.exact += decision.duplicate_of is not None
+            counts.near += decision.near_duplicate_of is not None
+            counts.new_stories += decision.near_duplicate_of is None and decision.duplicate_of is None
+    return counts
+
+
+def annotate_upserts(articles: Collection, ops: list[UpdateOne], params: DedupParams = DedupParams()) -> None:
+    """Stop-gap for the current ``BatchWriter``: annotate the ``$set`` documents of its upserts.
+
+    The documents are read from pymongo's private ``UpdateOne._doc``; the new writer passes
+    its documents to ``annotate_duplicates`` directly. A failed query is logged and the
+    batch written without dedup fields (the next crawl of those URLs fills them in).
+    """
+    docs = [op._doc["$set"] for op in ops]  # noqa: SLF001 (stop-gap, see docstring)
+    try:
+        annotate_duplicates(articles, docs, None, params)
+    except PyMongoError as exc:
+        logger.warning("duplicate detection skipped for %d record(s): %s", len(docs), str(exc).split("\n", 1)[0][:200])
+
+
+# ---------------------------------------------------------------- export and statistics
+@dataclass(frozen=True)
+class CorpusFilter:
+    """Which records an export or a statistic covers (all of them by default)."""
+
+    since: datetime | None = None           # published_at >= since
+    until: datetime | None = None           # published_at < until
+    changed_since: datetime | None = None   # updated_at >= changed_since
+    outlets: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+
+    def query(self) -> dict[str, Any]:
+        query: dict[str, Any] = {}
+        published: dict[str, datetime] = {}
+        if self.since is not None:
+            published["$gte"] = self.since
+        if self.until is not None:
+            published["$lt"] = self.until
+        if published:
+            query["published_at"] = published
+        if self.changed_since is not None:
+            query["updated_at"] = {"$gte": self.changed_since}
+        if self.outlets:
+            query["outlet"] = {"$in": list(self.outlets)}
+        if self.languages:
+            query["language"] = {"$in": list(self.languages)}
+        return query
+
+
+def export_documents(
+    articles: Collection, where: CorpusFilter, dedup: str, fields: list[str], batch_size: int = 1000
+) -> Iterator[dict[str, Any]]:
+    """Stream the documents to export, projected to ``fields``, in constant memory.
+
+    ``dedup``: ``none``; ``exact`` leaves out records with ``duplicate_of``; ``near`` keeps one
+    record per ``story_id``, the earliest published (a dated one before an undated one; records
+    without ``story_id`` are all kept). ``near`` reads a cursor sorted by story and date
+    (index ``story_published`` on MongoDB) and holds one document at a time.
+    """
+    if dedup not in DEDUP_MODES:
+        raise ValueError(f"dedup must be one of {', '.join(DEDUP_MODES)}, not {dedup!r}")
+    query = where.query()
+    projection = {name: 1 for name in fields} | {"story_id": 1, "published_at": 1}
+    if dedup == "exact":
+        query["duplicate_of"] = None
+    if dedup != "near":
+        yield from articles.find(query, projection, batch_size=batch_size)
+        return
+    cursor = articles.find(query, projection, batch_size=batch_size).sort(
+        [("story_id", ASCENDING), ("published_at", ASCENDING), ("_id", ASCENDING)]
+    )
+    chosen: dict[str, Any] | None = None
+    for doc in cursor:
+        story = doc.get("story_id")
+        if story is None:
+            yield doc
+            continue
+        if chosen is not None and chosen.get("story_id") == story:
+            # Sorted by date, undated (null) first: the first dated record replaces an undated one.
+            if chosen.get("published_at") is None and doc.get("published_at") is not None:
+                chosen = doc
+            continue
+        if chosen is not None:
+            yield chosen
+        chosen = doc
+    if chosen is not None:
+        yield chosen
+
+
+def count_documents(articles: Collection, where: CorpusFilter, dedup: str) -> int:
+    """Records matching ``where`` (with ``exact`` dedup applied): a progress bar's total."""
+    query = where.query()
+    if dedup == "exact":
+        query["duplicate_of"] = None
+    return articles.count_documents(query)
+
+
+STATS_FIELDS = ("outlet", "published_at", "text", "language", "duplicate_of", "near_duplicate_of", "paywalled",
+                "cleaning.rules")
+
+
+def stats_documents(articles: Collection, where: CorpusFilter, batch_size: int = 1000) -> Iterator[dict[str, Any]]:
+    """Stream the fields ``corpus-stats`` needs. (Lengths, medians and per-day counts are
+    computed in Python: FerretDB 1.24 lacks ``$strLenCP``, ``$dateToString`` and sorted
+    ``$group`` accumulators.)"""
+    yield from articles.find(where.query(), {name: 1 for name in STATS_FIELDS}, batch_size=batch_size)
