@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import random
-from dataclasses import asdict
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
-from pymongo import MongoClient, UpdateOne
+from pymongo import MongoClient
 from pymongo.monitoring import CommandListener
 
 from newscrawl.corpus.minhash import MinHashParams, fingerprint, shingles, similarity
 from newscrawl.corpus.stories import DedupParams, story_id_for
 from newscrawl.envsettings import SettingError
-from newscrawl.items import Article
-from newscrawl.store.corpus import DEDUP_FIELDS, annotate_duplicates, ensure_corpus_indexes
-from newscrawl.text.normalize import content_hash
+from newscrawl.store.corpus import DEDUP_FIELDS, ensure_corpus_indexes
+from tests.corpusdata import NOW, text_of
+from tests.corpusdata import article_doc as doc
+from tests.corpusdata import write_batch as write
 from tests.newsroom import Newsroom
 from tests.newsroom.syndication import add_sentence, attribution_prefix, drop_sentence, promote_lead, reorder_paragraphs
 
@@ -26,10 +26,6 @@ PARAMS = MinHashParams()
 def stories():
     """Newsroom articles: (lead, paragraphs) of unrelated stories."""
     return [(a.lead, list(a.paragraphs)) for a in Newsroom(articles_per_outlet=24).all_articles()]
-
-
-def text_of(paragraphs: list[str]) -> str:
-    return "\n\n".join(paragraphs)
 
 
 # ------------------------------------------------------------------ fingerprints (pure)
@@ -93,24 +89,6 @@ def test_dedup_settings_out_of_range_stop_with_one_line_naming_them():
 
 
 # ------------------------------------------------------------------ against MongoDB
-NOW = datetime(2026, 11, 27, 8, tzinfo=timezone.utc)
-
-
-def doc(url: str, lead: str, paragraphs: list[str]) -> dict:
-    text = text_of(paragraphs)
-    article = Article(url=url, outlet=url.split("/")[2], domain=url.split("/")[2], title="Tytuł", lead=lead,
-                      text=text, content_hash=content_hash(text),
-                      published_at=NOW - timedelta(days=1))
-    return {**asdict(article), "_id": url}
-
-
-def write(db, docs: list[dict], now: datetime = NOW, existing=None) -> None:
-    """What a writer does with one batch: annotate, then upsert (first_seen_at on insert)."""
-    annotate_duplicates(db.articles, docs, existing)
-    db.articles.bulk_write([UpdateOne({"_id": d["_id"]}, {"$set": d, "$setOnInsert": {"first_seen_at": now}},
-                                      upsert=True) for d in docs])
-
-
 def stored(db) -> dict[str, dict]:
     return {d["_id"]: d for d in db.articles.find()}
 
