@@ -12,7 +12,7 @@ from pymongo.monitoring import CommandListener
 from newscrawl.corpus.minhash import MinHashParams, fingerprint, shingles, similarity
 from newscrawl.corpus.stories import DedupParams, story_id_for
 from newscrawl.envsettings import SettingError
-from newscrawl.store.corpus import DEDUP_FIELDS, ensure_corpus_indexes
+from newscrawl.store.corpus import DEDUP_FIELDS, annotate_duplicates, ensure_corpus_indexes
 from tests.corpusdata import NOW, text_of
 from tests.corpusdata import article_doc as doc
 from tests.corpusdata import write_batch as write
@@ -191,3 +191,29 @@ def test_an_edited_record_is_judged_again_and_a_legacy_record_gets_its_fields(st
     assert records["https://b.pl/edit"]["story_id"] == records["https://a.pl/base"]["story_id"]
     assert records["https://e.pl/old"]["story_id"] == story_id_for("https://e.pl/old")
     assert len(records["https://e.pl/old"]["lsh"]) == PARAMS.bands
+
+
+def test_the_ferretdb_scan_finds_what_the_indexed_query_finds(stories, mongo_client):
+    """Both ways of finding candidates (the writer scans on FerretDB) give the same records."""
+    rng = random.Random(11)
+    batches = []
+    for start in (0, 6, 12):
+        batch = []
+        for lead, paragraphs in stories[start:start + 6]:
+            batch.append((lead, paragraphs))
+            batch.append((lead, drop_sentence(reorder_paragraphs(paragraphs, rng), rng)))
+        batches.append(batch)
+    results = []
+    for scan in (False, True):
+        db = mongo_client[f"nc_test_scan_{scan}_{rng.getrandbits(32):08x}"]
+        try:
+            for n, batch in enumerate(batches):
+                docs = [doc(f"https://{k % 3}.pl/{n}/{k}", lead, paras) for k, (lead, paras) in enumerate(batch)]
+                annotate_duplicates(db.articles, docs, None, DedupParams(), scan=scan)
+                db.articles.insert_many([{**d, "first_seen_at": NOW + timedelta(minutes=n)} for d in docs])
+            results.append({d["_id"]: (d["story_id"], d["near_duplicate_of"], d["similarity"], d["duplicate_of"])
+                            for d in db.articles.find()})
+        finally:
+            mongo_client.drop_database(db.name)
+    assert results[0] == results[1]
+    assert len({story for story, *_ in results[0].values()}) == 18  # each story and its rewrite: one story

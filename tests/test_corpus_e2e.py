@@ -31,12 +31,13 @@ def syndication(tmp_path_factory):
 @pytest.fixture(scope="module")
 def crawled(syndication, mongo_uri, module_db: Database):
     """The three outlets crawled in one run, then re-crawled in another; both snapshots."""
-    snapshots = []
+    snapshots, logs = [], []
     for outlets in (OUTLETS, list(reversed(OUTLETS))):
         result = run_crawl("news", mongo_uri, module_db.name, syndication.registry, args={"outlets": ",".join(outlets)})
         assert result.returncode == 0, result.stderr[-3000:]
         snapshots.append({d["_id"]: d for d in module_db.articles.find()})
-    return snapshots
+        logs.append(result.stderr)
+    return (*snapshots, logs)
 
 
 def by_story(live, records: dict[str, dict], label: str) -> list[dict]:
@@ -60,8 +61,15 @@ def test_syndicated_copies_share_one_story_and_the_same_topic_story_does_not(syn
     assert all(r["near_duplicate_of"] is None and r["duplicate_of"] is None for r in others)
 
 
+def test_the_crawl_stats_count_what_dedup_found(crawled):
+    first_run, second_run = crawled[2]
+    for key, value in (("near", 2), ("new_stories", 8), ("exact", 0), ("skipped", 0)):
+        assert f"'newscrawl/dedup/{key}': {value}," in first_run, key
+    assert "'newscrawl/dedup/near': 0," in second_run  # nothing changed, nothing judged again
+
+
 def test_a_recrawl_changes_no_story(crawled):
-    first, second = crawled
+    first, second, _ = crawled
     assert set(first) == set(second)
     for url, record in first.items():
         for name in ("story_id", "near_duplicate_of", "similarity", "duplicate_of"):

@@ -32,9 +32,8 @@ from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError, PyMongoError
 
-from newscrawl.corpus.stories import DedupParams
 from newscrawl.items import Article, FetchedPage
-from newscrawl.store.corpus import annotate_upserts, ensure_corpus_indexes
+from newscrawl.store.corpus import BatchDedup, ensure_corpus_indexes
 
 ARTICLES = "articles"
 FERRETDB_OPS_PER_COMMAND = 25
@@ -233,7 +232,7 @@ class BatchWriter:
         self._pages: list[UpdateOne] = []
         self._last_flush = clock()
         self.totals = WriteCounts()
-        self.dedup_params = DedupParams()  # corpus (issue 10): set from the settings by MongoPipeline
+        self.dedup: BatchDedup | None = None  # corpus (issue 10): set by MongoPipeline
 
     def add(self, article: Article, page: FetchedPage | None = None) -> WriteCounts | None:
         """Queue one record (and its raw page); returns counts when this caused a flush."""
@@ -256,7 +255,8 @@ class BatchWriter:
         articles, self._articles = self._articles, []
         pages, self._pages = self._pages, []
         if articles:
-            annotate_upserts(self.store.articles, articles, self.dedup_params)  # corpus (issue 10): dedup fields
+            if self.dedup is not None:  # corpus (issue 10): dedup fields
+                self.dedup.annotate_upserts(self.store.articles, articles)
             counts = self.store.bulk_write_chunked(self.store.articles, articles)
         if pages:
             counts.failed += self.store.bulk_write_chunked(self.store.pages, pages).failed
