@@ -16,6 +16,7 @@ import pytest
 from scrapy.cmdline import execute
 
 from newscrawl.corpus.export import arrow_schema, fields, record_schema
+from newscrawl.store.corpus import CorpusFilter, export_documents
 from tests.corpusdata import NOW, article_doc, write_batch
 from tests.newsroom import Newsroom
 from tests.support import ROOT, crawl_env
@@ -150,3 +151,12 @@ def test_unreachable_mongodb_or_unwritable_file_exit_1_with_one_line_and_no_file
     result = subprocess.run([sys.executable, "-m", "scrapy", "export", "-o", str(missing_dir)], cwd=ROOT, text=True,
                             capture_output=True, env=crawl_env(mongo_uri, corpus.name, None), timeout=120)
     assert result.returncode == 1 and result.stderr.count("\n") == 1 and "nowhere" in result.stderr
+
+
+@pytest.mark.parametrize("scan", [False, True], ids=["sorted cursor", "scan (FerretDB)"])
+def test_near_dedup_keeps_the_earliest_dated_record_of_each_story(mongo_db, scan):
+    docs = [("x1", "s1", None), ("x2", "s1", at(5)), ("x3", "s1", at(3)), ("x4", "s1", at(3, 18)),
+            ("y1", "s2", None), ("y2", "s2", None), ("z1", None, at(1)), ("z2", None, None)]
+    mongo_db.articles.insert_many([{"_id": i, "url": i, "story_id": s, "published_at": p} for i, s, p in docs])
+    kept = [d["_id"] for d in export_documents(mongo_db.articles, CorpusFilter(), "near", ["url"], 2, scan=scan)]
+    assert sorted(kept) == ["x3", "y1", "z1", "z2"]

@@ -27,7 +27,7 @@ from tqdm import tqdm
 from newscrawl.commands.corpusargs import add_filter_options, corpus_filter, open_database
 from newscrawl.corpus.export import ExportWriter, export_record, fields, format_of
 from newscrawl.store import StorageUnavailable
-from newscrawl.store.corpus import DEDUP_MODES, count_documents, export_documents
+from newscrawl.store.corpus import DEDUP_MODES, count_documents, export_documents, is_ferretdb
 from newscrawl.store.mongo import ARTICLES
 
 
@@ -64,17 +64,20 @@ class Command(ScrapyCommand):
         where = corpus_filter(opts)
         batch = max(1, self.settings.getint("NEWSCRAWL_EXPORT_BATCH", 1000))
         try:
-            articles = open_database(self.settings)[ARTICLES]
+            db = open_database(self.settings)
             writer = ExportWriter(output)
         except (StorageUnavailable, OSError) as exc:
             self._fail(str(exc))
             return
-        progress = tqdm(unit=" records", file=sys.stderr, disable=not sys.stderr.isatty(), dynamic_ncols=True)
+        articles = db[ARTICLES]
+        interactive = sys.stderr.isatty()
+        progress: tqdm | None = None
         try:
-            if not progress.disable and opts.dedup != "near":  # near: unknown until the end
-                progress.total = count_documents(articles, where, opts.dedup)
+            # The bar's total (unknown for near: stories are counted at the end).
+            total = count_documents(articles, where, opts.dedup) if interactive and opts.dedup != "near" else None
+            progress = tqdm(total=total, unit=" records", file=sys.stderr, disable=not interactive)
             chunk: list[dict[str, Any]] = []
-            for doc in export_documents(articles, where, opts.dedup, fields(), batch):
+            for doc in export_documents(articles, where, opts.dedup, fields(), batch, scan=is_ferretdb(db)):
                 chunk.append(export_record(doc))
                 if len(chunk) >= batch:
                     writer.write(chunk)
@@ -91,7 +94,8 @@ class Command(ScrapyCommand):
             writer.abort()
             raise
         finally:
-            progress.close()
+            if progress is not None:
+                progress.close()
         print(f"exported {writer.count} records to {output}", file=sys.stderr)
 
     def _fail(self, message: str) -> None:

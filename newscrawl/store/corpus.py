@@ -254,14 +254,18 @@ class CorpusFilter:
 
 
 def export_documents(
-    articles: Collection, where: CorpusFilter, dedup: str, fields: list[str], batch_size: int = 1000
+    articles: Collection, where: CorpusFilter, dedup: str, fields: list[str], batch_size: int = 1000,
+    scan: bool = False,
 ) -> Iterator[dict[str, Any]]:
-    """Stream the documents to export, projected to ``fields``, in constant memory.
+    """Stream the documents to export, projected to ``fields``.
 
     ``dedup``: ``none``; ``exact`` leaves out records with ``duplicate_of``; ``near`` keeps one
-    record per ``story_id``, the earliest published (a dated one before an undated one; records
-    without ``story_id`` are all kept). ``near`` reads a cursor sorted by story and date
-    (index ``story_published`` on MongoDB) and holds one document at a time.
+    record per ``story_id``, the earliest published among the selected (a dated one before an
+    undated one; records without ``story_id`` are all kept). On MongoDB ``near`` reads a cursor
+    sorted by story and date (index ``story_published``) holding one document at a time:
+    constant memory. ``scan`` (FerretDB, which sorts whole documents in its own memory — 2 GB
+    and over a minute for 100,000 records) instead reads the stories and dates first and
+    then the documents, keeping one entry per story here.
     """
     if dedup not in DEDUP_MODES:
         raise ValueError(f"dedup must be one of {', '.join(DEDUP_MODES)}, not {dedup!r}")
@@ -271,14 +275,20 @@ def export_documents(
         query["duplicate_of"] = None
     if dedup != "near":
         yield from articles.find(query, projection, batch_size=batch_size)
-        return
-    cursor = articles.find(query, projection, batch_size=batch_size).sort(
+    elif scan:
+        yield from _first_per_story_by_scan(articles, query, projection, batch_size)
+    else:
+        yield from _first_per_story_sorted(articles, query, projection, batch_size)
+
+
+def _first_per_story_sorted(articles: Collection, query: dict, projection: dict, batch_size: int) -> Iterator[dict]:
+    cursor = articles.find(query, projection, batch_size=batch_size, allow_disk_use=True).sort(
         [("story_id", ASCENDING), ("published_at", ASCENDING), ("_id", ASCENDING)]
     )
     chosen: dict[str, Any] | None = None
     for doc in cursor:
         story = doc.get("story_id")
-        if story is None:
+        if story is None:  # sorted first
             yield doc
             continue
         if chosen is not None and chosen.get("story_id") == story:
@@ -291,6 +301,26 @@ def export_documents(
         chosen = doc
     if chosen is not None:
         yield chosen
+
+
+def _first_per_story_by_scan(articles: Collection, query: dict, projection: dict, batch_size: int) -> Iterator[dict]:
+    best: dict[str, tuple] = {}
+    for doc in articles.find(query, {"story_id": 1, "published_at": 1}, batch_size=batch_size):
+        story = doc.get("story_id")
+        if story is None:
+            continue
+        published = doc.get("published_at")
+        rank = (published is None, published or _EPOCH, doc["_id"])
+        if story not in best or rank < best[story]:
+            best[story] = rank
+    chosen = {rank[2] for rank in best.values()}
+    del best
+    for doc in articles.find(query, projection, batch_size=batch_size):
+        if doc.get("story_id") is None or doc["_id"] in chosen:
+            yield doc
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def count_documents(articles: Collection, where: CorpusFilter, dedup: str) -> int:
