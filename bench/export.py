@@ -37,8 +37,6 @@ from tests.newsroom import Newsroom  # noqa: E402
 from tests.support import crawl_env  # noqa: E402
 from tools.localmongo import start_server  # noqa: E402
 
-import numpy as np  # noqa: E402
-
 OUTLETS = [f"outlet-{n:02d}" for n in range(20)]
 START = datetime(2025, 12, 1, tzinfo=timezone.utc)
 
@@ -58,7 +56,7 @@ def synthetic(count: int, seed: int = 0):
         if n % 3 == 0 or not story:  # stories of about 1–3 records
             story = story_id_for(url)
         text = "\n\n".join(rng.sample(paragraphs, rng.randint(4, 8)))
-        signature = np.array([rng.getrandbits(32) for _ in range(params.permutations)], dtype="<u4")
+        signature = rng.randbytes(4 * params.permutations)
         published = START + timedelta(minutes=rng.randrange(365 * 24 * 60))
         chunk.append({
             "_id": url, "url": url, "outlet": OUTLETS[n % 20], "domain": url.split("/")[2],
@@ -69,7 +67,7 @@ def synthetic(count: int, seed: int = 0):
             "content_hash": content_hash(text), "cleaning": {"removed": [], "rules": ["navigation"]},
             "fetched_at": published, "first_seen_at": published, "updated_at": published,
             "http": {"status": 200}, "extractor": {"newscrawl": "0.1.0"},
-            "minhash": signature.tobytes(), "lsh": list(band_keys(signature, params)),
+            "minhash": signature, "lsh": list(band_keys(signature, params)),
             "story_id": story, "duplicate_of": None, "near_duplicate_of": None, "similarity": None,
         })
         if len(chunk) == 100:

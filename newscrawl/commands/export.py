@@ -22,7 +22,6 @@ from typing import Any, ClassVar
 from pymongo.errors import PyMongoError
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
-from tqdm import tqdm
 
 from newscrawl.commands.corpusargs import add_filter_options, corpus_filter, open_database
 from newscrawl.corpus.export import ExportWriter, export_record, fields, format_of
@@ -70,6 +69,8 @@ class Command(ScrapyCommand):
             self._fail(str(exc))
             return
         articles = db[ARTICLES]
+        from tqdm import tqdm  # imported when used: Scrapy imports every command at each start
+
         interactive = sys.stderr.isatty()
         progress: tqdm | None = None
         try:

@@ -17,10 +17,14 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+if TYPE_CHECKING:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+# pyarrow is imported where it is used: Scrapy imports every command module at each start
+# (`scrapy crawl` included), and pyarrow takes a third of a second to load.
 
 FORMATS = {".jsonl": "jsonl", ".jsonl.gz": "jsonl.gz", ".parquet": "parquet"}
 
@@ -42,6 +46,8 @@ def _types(spec: Mapping[str, Any]) -> list[str]:
 
 
 def _arrow_type(spec: Mapping[str, Any]) -> pa.DataType:
+    import pyarrow as pa
+
     kind = next(t for t in _types(spec) if t != "null")
     if kind == "string":
         return pa.timestamp("ms", tz="UTC") if spec.get("format") == "date-time" else pa.string()
@@ -60,6 +66,8 @@ def _arrow_type(spec: Mapping[str, Any]) -> pa.DataType:
 
 def arrow_schema() -> pa.Schema:
     """The Parquet schema of an export (derived from the JSON Schema)."""
+    import pyarrow as pa
+
     return pa.schema([pa.field(name, _arrow_type(spec)) for name, spec in record_schema()["properties"].items()])
 
 
@@ -126,6 +134,8 @@ class ExportWriter:
         elif self.format == "jsonl.gz":
             self._text = gzip.open(self.partial, "wt", encoding="utf-8")
         else:
+            import pyarrow.parquet as pq
+
             self._parquet = pq.ParquetWriter(self.partial, self._schema, compression="zstd")
 
     def write(self, records: list[dict[str, Any]]) -> None:
@@ -135,6 +145,8 @@ class ExportWriter:
         if self._text is not None:
             self._text.writelines(json_line(r) for r in records)
         else:
+            import pyarrow as pa
+
             assert self._parquet is not None
             self._parquet.write_table(pa.Table.from_pylist(records, schema=self._schema))
         self.count += len(records)

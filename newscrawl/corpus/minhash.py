@@ -23,14 +23,12 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-
-import numpy as np
-from datasketch import MinHash
+from typing import Any
 
 _WORD = re.compile(r"\w+")
 # A sentence ends at . ! ? or … followed by space (closing quotes/brackets may sit between).
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[”\"»)\]]*\s+")
-_SIGNATURE_DTYPE = np.dtype("<u4")
+_VALUE_BYTES = 4  # one signature value: a little-endian uint32
 
 
 @dataclass(frozen=True)
@@ -88,35 +86,35 @@ def shingles(lead: str, text: str, size: int) -> set[bytes]:
 
 
 @lru_cache(maxsize=8)
-def _permutations(permutations: int, seed: int) -> np.ndarray:
-    # Drawing the permutation parameters is the slow part of a new MinHash: do it once.
-    return MinHash(num_perm=permutations, seed=seed).permutations
+def _template(permutations: int, seed: int) -> Any:
+    # datasketch (with numpy and scipy, ~2 s) is imported on first use, not at every
+    # `scrapy` start; drawing the permutation parameters once is what makes a MinHash cheap.
+    from datasketch import MinHash
+
+    return MinHash(num_perm=permutations, seed=seed)
 
 
-def signature(lead: str, text: str, params: MinHashParams) -> np.ndarray | None:
-    """The MinHash signature (uint32 values) of the text, or None when it has no words."""
+def signature(lead: str, text: str, params: MinHashParams) -> bytes | None:
+    """The MinHash signature (little-endian uint32 values) of the text, or None when it has no words."""
     grams = shingles(lead, text, params.shingle_size)
     if not grams:
         return None
-    minhash = MinHash(
-        num_perm=params.permutations,
-        seed=params.seed,
-        permutations=_permutations(params.permutations, params.seed),
-        scheme="affine32",
-    )
+    from datasketch import MinHash  # see _template
+
+    permutations = _template(params.permutations, params.seed).permutations
+    minhash = MinHash(num_perm=params.permutations, seed=params.seed, permutations=permutations, scheme="affine32")
     minhash.update_batch(grams)
-    return minhash.hashvalues.astype(_SIGNATURE_DTYPE, copy=False)
+    return minhash.hashvalues.astype("<u4", copy=False).tobytes()
 
 
-def band_keys(values: np.ndarray, params: MinHashParams) -> tuple[int, ...]:
+def band_keys(values: bytes, params: MinHashParams) -> tuple[int, ...]:
     """One signed 64-bit key per band of the signature (BSON int64)."""
-    raw = values.astype(_SIGNATURE_DTYPE, copy=False).tobytes()
-    width = params.rows * _SIGNATURE_DTYPE.itemsize
+    width = params.rows * _VALUE_BYTES
     salt = _salt(params)
     keys = []
     for band in range(params.bands):
         digest = hashlib.blake2b(
-            raw[band * width : (band + 1) * width],
+            values[band * width : (band + 1) * width],
             digest_size=8,
             salt=salt,
             person=b"lsh" + band.to_bytes(4, "little"),
@@ -135,13 +133,12 @@ def fingerprint(lead: str, text: str, params: MinHashParams) -> Fingerprint | No
     values = signature(lead, text, params)
     if values is None:
         return None
-    return Fingerprint(values.tobytes(), band_keys(values, params))
+    return Fingerprint(values, band_keys(values, params))
 
 
 def similarity(a: bytes, b: bytes) -> float:
     """Estimated Jaccard similarity of two signatures (0.0 when they are not comparable)."""
-    if len(a) != len(b) or not a:
+    if len(a) != len(b) or not a or len(a) % _VALUE_BYTES:
         return 0.0
-    left = np.frombuffer(a, dtype=_SIGNATURE_DTYPE)
-    right = np.frombuffer(b, dtype=_SIGNATURE_DTYPE)
-    return float(np.count_nonzero(left == right)) / len(left)
+    left, right = memoryview(a).cast("I"), memoryview(b).cast("I")  # equal values: any byte order
+    return sum(x == y for x, y in zip(left, right)) / len(left)
