@@ -27,6 +27,7 @@ import argparse
 import itertools
 import json
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -256,14 +257,16 @@ def main(argv: list[str] | None = None) -> int:
 
     server = None
     uri = args.mongo_uri
+    data = Path(tempfile.mkdtemp(prefix="bench-dedup-"))
     if uri is None:
-        server = start_server(Path(tempfile.mkdtemp(prefix="bench-dedup-")))
+        server = start_server(data)
         uri = server.uri
     try:
         run = store_all(samples, uri, args.batch, params, args.candidates)
     finally:
         if server is not None:
             server.stop()
+        shutil.rmtree(data, ignore_errors=True)
     pairs = pair_scores(samples, {url: doc["story_id"] for url, doc in run.stored.items()})
     records = record_scores(samples, run.stored)
     sweep = threshold_sweep(samples, params, (0.6, 0.7, 0.8, 0.9))
