@@ -18,7 +18,9 @@ from scrapy.exceptions import DropItem
 from pymongo.errors import PyMongoError
 from twisted.internet import task
 
+from newscrawl.corpus.stories import DedupParams
 from newscrawl.items import Article, FetchedPage
+from newscrawl.store.corpus import BatchDedup
 from newscrawl.store import ArticleStore, BatchWriter, StorageUnavailable, WriteCounts, connect
 from newscrawl.outlets import RegistryError, load_registry
 from newscrawl.store import BoilerplateStore, open_boilerplate_store
@@ -212,6 +214,7 @@ class MongoPipeline:
             self.crawler.signals.connect(self._close_unavailable, signal=signals.spider_opened)
             return
         self.writer = BatchWriter(self.store, self.batch_size, self.flush_interval)
+        self.writer.dedup = BatchDedup.for_database(db, DedupParams.from_settings(self.crawler.settings))  # corpus (issue 10)
         # Flush on time even when no new item arrives (a slow tail of a crawl).
         self._ticker = task.LoopingCall(self._flush_if_due)
         self._ticker.start(max(self.flush_interval, 0.5), now=False)
@@ -250,6 +253,8 @@ class MongoPipeline:
         if self.writer is None or self.store is None:
             return
         self._count(self.writer.flush())
+        if self.writer.dedup is not None:  # corpus (issue 10): newscrawl/dedup/* stats
+            self.writer.dedup.counts.to_stats(self.stats)
         self.store.record_run(self._run_report())
 
     def _run_report(self) -> dict[str, Any]:

@@ -113,6 +113,17 @@ NEWSCRAWL_LEARN_BOILERPLATE = True
 NEWSCRAWL_BOILERPLATE_MIN_ARTICLES = 8
 NEWSCRAWL_BOILERPLATE_MAX_CHARS = 300
 
+# --- corpus: near duplicates and stories (issue 10) ------------------------------------
+# Records are fingerprinted with MinHash over word SHINGLE_SIZE-grams (PERMUTATIONS values,
+# cut into LSH_BANDS bands for candidate search); a record whose estimated Jaccard similarity
+# to an earlier one reaches NEAR_DUP_THRESHOLD is its near duplicate and joins its story.
+NEWSCRAWL_SHINGLE_SIZE = 5
+NEWSCRAWL_MINHASH_PERMUTATIONS = 128
+NEWSCRAWL_LSH_BANDS = 32
+NEWSCRAWL_NEAR_DUP_THRESHOLD = 0.8
+# `scrapy export`: records per cursor batch and per Parquet row group.
+NEWSCRAWL_EXPORT_BATCH = 1000
+
 ITEM_PIPELINES = {
     "newscrawl.pipelines.ExtractPipeline": 300,
     "newscrawl.pipelines.MongoPipeline": 800,

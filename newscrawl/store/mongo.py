@@ -33,6 +33,7 @@ from pymongo.database import Database
 from pymongo.errors import BulkWriteError, PyMongoError
 
 from newscrawl.items import Article, FetchedPage
+from newscrawl.store.corpus import BatchDedup, ensure_corpus_indexes
 
 ARTICLES = "articles"
 FERRETDB_OPS_PER_COMMAND = 25
@@ -134,6 +135,7 @@ class ArticleStore:
         self.articles.create_index([("content_hash", ASCENDING)], name="content_hash")
         self.articles.create_index([("language", ASCENDING)], name="language")
         self.runs.create_index([("finished_at", DESCENDING)], name="finished")
+        ensure_corpus_indexes(self.articles)  # corpus (issue 10): lsh, story_published
 
     def article_upsert(self, article: Article, now: datetime) -> UpdateOne:
         """Re-crawling a URL updates its record; ``first_seen_at`` keeps the first time."""
@@ -230,6 +232,7 @@ class BatchWriter:
         self._pages: list[UpdateOne] = []
         self._last_flush = clock()
         self.totals = WriteCounts()
+        self.dedup: BatchDedup | None = None  # corpus (issue 10): set by MongoPipeline
 
     def add(self, article: Article, page: FetchedPage | None = None) -> WriteCounts | None:
         """Queue one record (and its raw page); returns counts when this caused a flush."""
@@ -252,6 +255,8 @@ class BatchWriter:
         articles, self._articles = self._articles, []
         pages, self._pages = self._pages, []
         if articles:
+            if self.dedup is not None:  # corpus (issue 10): dedup fields
+                self.dedup.annotate_upserts(self.store.articles, articles)
             counts = self.store.bulk_write_chunked(self.store.articles, articles)
         if pages:
             counts.failed += self.store.bulk_write_chunked(self.store.pages, pages).failed
