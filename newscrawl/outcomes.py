@@ -63,8 +63,9 @@ def outlet_outcome(stats: Mapping[str, Any], outlet: str, spill_file: str = "") 
     error = str(stats.get(f"{OUTLET_STATS}{outlet}/error") or "")[:200]
     tdm = stats.get(f"{TDM_STATS}{outlet}")
     if isinstance(tdm, Mapping) and tdm.get("skipped"):
-        source = tdm.get("source") or "registry"
-        return OutletOutcome(outlet, TDM_SKIPPED, f"text and data mining reserved ({source})", stored)
+        source = str(tdm.get("source") or "registry")
+        source = source if len(source) <= 120 else source[:119] + "…"
+        return OutletOutcome(outlet, TDM_SKIPPED, f"TDM reserved: {source}", stored)
     if failed or spilled:
         parts = []
         if failed:

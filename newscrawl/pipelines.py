@@ -182,8 +182,9 @@ class MongoPipeline:
     Stats: ``newscrawl/stored/new|changed|unchanged`` (articles written by this crawl),
     ``newscrawl/store_failed`` and ``newscrawl/store_failed/<reason>`` (refused, logged with
     the URL), ``newscrawl/spilled`` (in the spill file, named by ``newscrawl/spill_file``),
-    ``newscrawl/store/stale`` (a newer fetch was already stored), ``newscrawl/pages/stored|
-    failed|spilled|skipped`` (raw pages), ``newscrawl/store/date_nulled/<field>``,
+    ``newscrawl/store/stale`` (a newer fetch of the URL came in the same batch),
+    ``newscrawl/pages/stored|failed|spilled|skipped`` (raw pages),
+    ``newscrawl/store/date_nulled/<field>``,
     ``newscrawl/store/retries``, ``newscrawl/replay/<status>`` (spill files of earlier runs
     loaded at start), per outlet ``newscrawl/outlet/<key>/stored|store_failed|spilled``;
     ``newscrawl/run_id`` and ``newscrawl/run_status``; ``newscrawl/fatal_error`` (one line)

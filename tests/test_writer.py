@@ -163,7 +163,9 @@ def test_dates_bson_cannot_hold_or_no_page_carries_are_nulled_and_counted(mongo_
 def test_an_oversized_record_is_isolated_and_the_rest_written(mongo_db, caplog):
     huge = article("huge", text="zażółć gęślą jaźń " * 1_000_000)  # > 16 MiB as BSON
     batch = [article(1), huge, article(2)]
-    report = BatchStorer(ArticleStore(mongo_db)).write_batch([record(a) for a in batch])
+    with caplog.at_level(logging.ERROR, logger="newscrawl.store.writer"):
+        report = BatchStorer(ArticleStore(mongo_db)).write_batch([record(a) for a in batch])
+    assert [r.getMessage() for r in caplog.records] == [f"not stored (too_large): {huge.url}"]
     assert [(r.status, r.reason, r.page) for r in report.results] == [
         ("new", "", "stored"), ("failed", "too_large", "failed"), ("new", "", "stored")]
     assert mongo_db.articles.count_documents({}) == 2 and mongo_db.pages.count_documents({}) == 2
@@ -253,6 +255,23 @@ def test_an_outage_longer_than_the_retry_window_spills_then_replays_once(private
     again = replay_spill_file(copy, BatchStorer(store))             # idempotent: one record, not two
     assert [r.status for r in again.results] == ["stale"] * 6
     assert store.articles.count_documents({}) == store.pages.count_documents({}) == 7
+    client.close()
+
+
+def test_a_long_queue_during_an_outage_is_spilled_without_waiting_for_the_window(private_mongo, tmp_path):
+    client, store = open_store(private_mongo)
+    reports = []
+    spill = SpillFile(tmp_path / "run.jsonl")
+    writer = StoreWriter(BatchStorer(store, retry_seconds=600, spill=spill), batch_size=1, flush_interval=60,
+                         on_report=reports.append)
+    private_mongo.stop()
+    for n in range(40):                 # queued faster than an outage lets them out
+        writer.submit(article(n), None)
+    writer.start()
+    wait_for(lambda: sum(len(r.results) for r in reports) == 40, 30, "every record written or spilled")
+    writer.close()
+    assert {r.status for rep in reports for r in rep.results} == {"spilled"}
+    assert len(spill.path.read_text().splitlines()) == 40
     client.close()
 
 

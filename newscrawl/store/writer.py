@@ -8,9 +8,9 @@ and hands each batch to ``BatchStorer.write_batch``, which runs the stages of on
    nulled and counted; a document over MongoDB's 16 MiB limit is failed (``too_large``);
    two records of one URL in a batch: the newer one wins.
 2. **look up** — one ``_id $in`` query for the stored version of every record
-   (``ArticleStore.stored_versions``) → ``new`` / ``changed`` / ``unchanged`` / ``stale``
-   (the database already holds this fetch or a newer one: a replayed record never
-   overwrites a newer one, and a record replayed twice is one record).
+   (``ArticleStore.stored_versions``) → ``new`` / ``changed`` / ``unchanged``, or for a
+   replayed record ``stale`` (the database already holds this fetch or a newer one: a
+   replayed record never overwrites a newer one, and a record replayed twice is one).
 3. **annotate** — the annotators (e.g. duplicate detection), called once per batch with the
    documents to be written and the stored versions.
 4. **build** — one update per page and per article, built once and resent as is on retries.
@@ -18,8 +18,9 @@ and hands each batch to ``BatchStorer.write_batch``, which runs the stages of on
    is acknowledged, so no article lacks its page.
 
 Transient errors (connection lost, timeouts, a stepping-down primary) are retried with
-backoff for up to ``retry_seconds`` per batch; then the records not yet acknowledged are
-appended to the spill file (one log line when spilling starts, one when it stops), and
+backoff for up to ``retry_seconds`` per batch (less when more than ``MAX_BACKLOG_BATCHES``
+batches wait in the queue); then the records not yet acknowledged are appended to the
+spill file (one log line when spilling starts, one when it stops), and
 while MongoDB stays down later batches go straight to the spill file, with a retry every
 ``PROBE_SECONDS``. A document the server (or the client) rejects is isolated by splitting
 its chunk in halves until it stands alone; it is failed with a reason and its URL is
@@ -79,6 +80,10 @@ from newscrawl.store.spill import (
 logger = logging.getLogger(__name__)
 
 PROBE_SECONDS = 5.0  # while spilling, how often a batch tries MongoDB again
+# Records waiting in the writer's queue, in batches, beyond which a batch MongoDB does not
+# take is spilled at once instead of retried for the whole window: memory stays bounded
+# when the crawl produces records faster than an outage lets them out.
+MAX_BACKLOG_BATCHES = 20
 MAX_BACKOFF = 2.0
 # Server error codes that say "try again later", not "this document is wrong".
 TRANSIENT_CODES = {6, 7, 50, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436}
@@ -190,6 +195,8 @@ class BatchStorer:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.store = store
+        # True when too many records wait behind this batch (set by StoreWriter).
+        self.backlog: Callable[[], bool] = lambda: False
         self.retry_seconds = retry_seconds
         self.spill = spill
         self.annotators = list(annotators)
@@ -232,6 +239,7 @@ class BatchStorer:
             except Exception as exc:  # e.g. a value bson cannot encode at all
                 record.fail(rejection_reason(exc))
             if record.status == FAILED:
+                logger.error("not stored (%s): %s", record.reason, record.url)
                 continue
             other = newest.get(record.url)
             if other is not None and _fetched(other) > _fetched(record):
@@ -340,7 +348,7 @@ class BatchStorer:
                     logger.warning("MongoDB unavailable (%s); retrying for up to %gs, downloads go on",
                                    _one_line(exc), self.retry_seconds)
                 self._outage = _one_line(exc)
-                if self._spilling or self.clock() - started + delay > self.retry_seconds:
+                if self._spilling or self.backlog() or self.clock() - started + delay > self.retry_seconds:
                     self._probe_at = self.clock() + PROBE_SECONDS
                     raise _GiveUp() from None
                 self.sleep(delay)
@@ -444,8 +452,10 @@ def _classify(record: StoreRecord) -> str:
     stored = record.stored
     if stored is None:
         return NEW
+    # Only a replayed record can be older than what is stored (a crawl's fetch is current;
+    # comparing it with another machine's clock could skip a real update).
     last = stored.get("last_fetched_at") or stored.get("fetched_at")
-    if isinstance(last, datetime) and _fetched(record) <= last:
+    if record.origin == "replay" and isinstance(last, datetime) and _fetched(record) <= last:
         return STALE
     if stored.get("content_fingerprint") == record.article["content_fingerprint"]:
         return UNCHANGED
@@ -516,6 +526,7 @@ class StoreWriter:
         self.replay_from = replay_from
         self.replay_storer = replay_storer
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        storer.backlog = lambda: self._queue.qsize() > MAX_BACKLOG_BATCHES * self.batch_size
         self._thread = threading.Thread(target=self._main, name="newscrawl-store-writer", daemon=True)
         self._run_pending: dict[str, dict[str, Any]] = {}
 
