@@ -1,27 +1,33 @@
 """Thin Scrapy adapters: call text/ and store/, and count every drop in the stats.
 
-Stats keys: ``newscrawl/dropped/<reason>`` for every page that gave no record,
-``newscrawl/stored/new`` and ``newscrawl/stored/updated`` for writes,
-``newscrawl/store_failed`` for records MongoDB refused.
+Stats keys: ``newscrawl/dropped/<reason>`` for every page that gave no record; the
+storage keys are listed on ``MongoPipeline``.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+import queue
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from pymongo.errors import PyMongoError
-from twisted.internet import task
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import task, threads
 
 from newscrawl.corpus.stories import DedupParams
 from newscrawl.items import Article, FetchedPage
-from newscrawl.store.corpus import BatchDedup
-from newscrawl.store import ArticleStore, BatchWriter, StorageUnavailable, WriteCounts, connect
+from newscrawl.outcomes import TDM_STATS, run_outcomes
+from newscrawl.store import ArticleStore, StorageUnavailable, connect
+from newscrawl.store.corpus import DEDUP_FIELDS, BatchDedup
+from newscrawl.store.mongo import utcnow
+from newscrawl.store.runs import new_run_id, start_document, status_for
+from newscrawl.store.spill import SpillFile
+from newscrawl.store.writer import FAILED, SPILLED, STALE, STORED, BatchReport, BatchStorer, StoreWriter
 from newscrawl.outlets import RegistryError, load_registry
 from newscrawl.store import BoilerplateStore, open_boilerplate_store
 from newscrawl.text.article import Rejected, TextOptions, build_article
@@ -33,10 +39,6 @@ from newscrawl.text.fingerprint import (
 )
 
 logger = logging.getLogger(__name__)
-
-# Finish reasons that mean the crawl could not do its job (the crawl command exits 1).
-FATAL_FINISH_REASONS = {"mongodb_unavailable"}
-TDM_STATS = "newscrawl/tdm/"
 
 
 class ExtractPipeline:
@@ -176,7 +178,20 @@ class ExtractPipeline:
 
 
 class MongoPipeline:
-    """Batched idempotent upserts of records (and their raw pages) into MongoDB."""
+    """Hands each record to the store writer (a thread) and returns at once; keeps the run
+    record; counts what the writer reports, on the reactor thread.
+
+    Stats: ``newscrawl/stored/new|changed|unchanged`` (articles written by this crawl),
+    ``newscrawl/store_failed`` and ``newscrawl/store_failed/<reason>`` (refused, logged with
+    the URL), ``newscrawl/spilled`` (in the spill file, named by ``newscrawl/spill_file``),
+    ``newscrawl/store/stale`` (a newer fetch of the URL came in the same batch),
+    ``newscrawl/pages/stored|failed|spilled|skipped`` (raw pages),
+    ``newscrawl/store/date_nulled/<field>``,
+    ``newscrawl/store/retries``, ``newscrawl/replay/<status>`` (spill files of earlier runs
+    loaded at start), per outlet ``newscrawl/outlet/<key>/stored|store_failed|spilled``;
+    ``newscrawl/run_id`` and ``newscrawl/run_status``; ``newscrawl/fatal_error`` (one line)
+    when the crawl could not run.
+    """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -184,13 +199,19 @@ class MongoPipeline:
         self.uri = s.get("MONGO_URI")
         self.database = s.get("MONGO_DATABASE")
         self.timeout = s.getfloat("NEWSCRAWL_MONGO_TIMEOUT")
+        self.socket_timeout = s.getfloat("NEWSCRAWL_MONGO_SOCKET_TIMEOUT", 60.0)
         self.batch_size = s.getint("NEWSCRAWL_BATCH_SIZE")
         self.flush_interval = s.getfloat("NEWSCRAWL_FLUSH_INTERVAL")
         self.store_raw = s.getbool("NEWSCRAWL_STORE_RAW_HTML")
-        self.store: ArticleStore | None = None
-        self.writer: BatchWriter | None = None
-        self._ticker: task.LoopingCall | None = None
-        self.started_at = datetime.now(timezone.utc)
+        self.retry_seconds = s.getfloat("NEWSCRAWL_STORE_RETRY_SECONDS", 120.0)
+        self.spill_dir = Path(s.get("NEWSCRAWL_SPILL_DIR") or "var/spill")
+        self.heartbeat_interval = max(0.5, s.getfloat("NEWSCRAWL_HEARTBEAT_INTERVAL", 30.0))
+        self.run_id = new_run_id()
+        self.writer: StoreWriter | None = None
+        self.dedup: BatchDedup | None = None
+        self._heartbeat: task.LoopingCall | None = None
+        self._reports: queue.SimpleQueue[BatchReport] = queue.SimpleQueue()
+        self.started_at = utcnow()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> MongoPipeline:
@@ -203,25 +224,49 @@ class MongoPipeline:
 
     async def open_spider(self) -> None:
         try:
-            db = connect(self.uri, self.database, self.timeout)
-            self.store = ArticleStore(db)
-            self.store.ensure_indexes()
-        except StorageUnavailable as exc:
-            logger.error("%s", exc)
+            store = ArticleStore(connect(self.uri, self.database, self.timeout, self.socket_timeout))
+            store.ensure_indexes()
+        except (StorageUnavailable, PyMongoError) as exc:
+            message = str(exc).split("\n", 1)[0][:500]
+            logger.error("%s", message)
             self.stats.set_value("newscrawl/fatal", "mongodb_unavailable")
+            self.stats.set_value("newscrawl/fatal_error", message)
             # Close once the spider is fully open (closing from inside open_spider
             # breaks Scrapy's own stats); no item can be stored meanwhile.
             self.crawler.signals.connect(self._close_unavailable, signal=signals.spider_opened)
             return
-        self.writer = BatchWriter(self.store, self.batch_size, self.flush_interval)
-        self.writer.dedup = BatchDedup.for_database(db, DedupParams.from_settings(self.crawler.settings))  # corpus (issue 10)
-        # Flush on time even when no new item arrives (a slow tail of a crawl).
-        self._ticker = task.LoopingCall(self._flush_if_due)
-        self._ticker.start(max(self.flush_interval, 0.5), now=False)
+        spill = SpillFile(self.spill_dir / f"{self.run_id}.jsonl")
+        # Exact and near duplicates (story_id) are found in the writer's annotate stage,
+        # one query per batch, for new and changed records only.
+        self.dedup = BatchDedup.for_database(store.db, DedupParams.from_settings(self.crawler.settings))
+        dedup = {"annotators": [self.dedup.annotate], "lookup_fields": DEDUP_FIELDS}
+        self.writer = StoreWriter(
+            BatchStorer(store, self.retry_seconds, spill=spill, **dedup),
+            self.batch_size,
+            self.flush_interval,
+            on_report=self._report_from_writer,
+            replay_from=self.spill_dir,
+            replay_storer=BatchStorer(store, self.retry_seconds, **dedup),
+        )
+        spider = self.crawler.spider
+        start = start_document(self.run_id, getattr(spider, "name", ""), self._outlets(),
+                               _spider_arguments(spider), self.started_at, self.heartbeat_interval)
+        # Written now (MongoDB has just answered), before any spill file of an earlier run
+        # is replayed; when that fails, the writer keeps trying.
+        if not self.writer.storer.update_run(self.run_id, start):
+            self.writer.update_run(self.run_id, start)
+        self.writer.start()
+        self.stats.set_value("newscrawl/run_id", self.run_id)
+        self.crawler.signals.connect(self._spider_closed, signal=signals.spider_closed)
+        self._heartbeat = task.LoopingCall(self._beat)
+        self._heartbeat.start(self.heartbeat_interval, now=False)
 
     async def _close_unavailable(self) -> None:
         assert self.crawler.engine is not None
         await self.crawler.engine.close_spider_async(reason="mongodb_unavailable")
+
+    def _outlets(self) -> list[str]:
+        return list(getattr(self.crawler.spider, "outlet_keys", []))
 
     def process_item(self, item: Any) -> Any:
         if not (isinstance(item, dict) and isinstance(item.get("article"), Article)):
@@ -229,48 +274,124 @@ class MongoPipeline:
         if self.writer is None:
             self.stats.inc_value("newscrawl/dropped/storage_unavailable")
             raise DropItem(f"storage_unavailable: {item['article'].url}")
-        page = item["page"] if self.store_raw else None
-        self._count(self.writer.add(item["article"], page))
+        page = item.get("page") if self.store_raw else None
+        self.writer.submit(item["article"], page if isinstance(page, FetchedPage) else None)
         return item["article"]
 
-    def _flush_if_due(self) -> None:
-        if self.writer is not None:
-            self._count(self.writer.flush_if_due())
+    # --- results, on the reactor thread ------------------------------------------------------
+    def _report_from_writer(self, report: BatchReport) -> None:
+        """Called on the writer thread: hand the report to the reactor thread."""
+        from twisted.internet import reactor  # the installed one (importing it early would install a default)
 
-    def _count(self, counts: WriteCounts | None) -> None:
-        if counts is None:
-            return
-        self.stats.inc_value("newscrawl/stored/new", counts.inserted)
-        self.stats.inc_value("newscrawl/stored/updated", counts.updated)
-        if counts.failed:
-            self.stats.inc_value("newscrawl/store_failed", counts.failed)
-            assert self.store is not None
-            logger.error("MongoDB refused %d write(s): %s", counts.failed, "; ".join(self.store.errors[-3:]))
+        self._reports.put(report)
+        reactor.callFromThread(self._apply_reports)
 
-    def close_spider(self) -> None:
-        if self._ticker is not None and self._ticker.running:
-            self._ticker.stop()
-        if self.writer is None or self.store is None:
-            return
-        self._count(self.writer.flush())
-        if self.writer.dedup is not None:  # corpus (issue 10): newscrawl/dedup/* stats
-            self.writer.dedup.counts.to_stats(self.stats)
-        self.store.record_run(self._run_report())
+    def _apply_reports(self) -> None:
+        while True:
+            try:
+                report = self._reports.get_nowait()
+            except queue.Empty:
+                return
+            self._count(report)
 
-    def _run_report(self) -> dict[str, Any]:
+    def _count(self, report: BatchReport) -> None:
+        inc = self.stats.inc_value
+        for result in report.results:
+            if result.origin == "replay":
+                inc(f"newscrawl/replay/{result.status}")
+                continue
+            outlet = f"newscrawl/outlet/{result.outlet}/"
+            if result.status in STORED:
+                inc(f"newscrawl/stored/{result.status}")
+                inc(outlet + "stored")
+            elif result.status == FAILED:
+                inc("newscrawl/store_failed")
+                inc(f"newscrawl/store_failed/{result.reason}")
+                inc(outlet + "store_failed")
+            elif result.status == SPILLED:
+                inc("newscrawl/spilled")
+                inc(outlet + "spilled")
+            elif result.status == STALE:
+                inc("newscrawl/store/stale")
+            if result.page:
+                inc(f"newscrawl/pages/{result.page}")
+            for name in result.dates_nulled:
+                inc(f"newscrawl/store/date_nulled/{name}")
+        if report.retries:
+            inc("newscrawl/store/retries", report.retries)
+        if report.spill_file:
+            self.stats.set_value("newscrawl/spill_file", report.spill_file)
+
+    def _counts(self) -> dict[str, Any]:
+        """The run record's counts, from the stats."""
         stats = self.stats.get_stats()
-        spider = self.crawler.spider
-        prefix = "newscrawl/dropped/"
+        get = lambda key: stats.get(key, 0)  # noqa: E731
+        dropped, replay = "newscrawl/dropped/", "newscrawl/replay/"
         return {
-            "spider": getattr(spider, "name", ""),
-            "outlets": list(getattr(spider, "outlet_keys", [])),
-            "started_at": self.started_at,
-            "finished_at": datetime.now(timezone.utc),
-            "stored_new": stats.get("newscrawl/stored/new", 0),
-            "stored_updated": stats.get("newscrawl/stored/updated", 0),
-            "store_failed": stats.get("newscrawl/store_failed", 0),
-            "dropped": {k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix)},
+            "stored_new": get("newscrawl/stored/new"),
+            "stored_changed": get("newscrawl/stored/changed"),
+            "stored_unchanged": get("newscrawl/stored/unchanged"),
+            "stored_updated": get("newscrawl/stored/changed") + get("newscrawl/stored/unchanged"),
+            "store_failed": get("newscrawl/store_failed"),
+            "spilled": get("newscrawl/spilled"),
+            "pages": {k: get(f"newscrawl/pages/{k}") for k in ("stored", "failed", "spilled")},
+            "dates_nulled": sum(v for k, v in stats.items() if k.startswith("newscrawl/store/date_nulled/")),
+            "replayed": {k[len(replay):]: v for k, v in stats.items() if k.startswith(replay)},
+            "dropped": {k[len(dropped):]: v for k, v in stats.items() if k.startswith(dropped)},
             # Per outlet: {"reserved", "source", "skipped"} from the spider's TDM checks.
             "tdm": {k[len(TDM_STATS):]: v for k, v in stats.items() if k.startswith(TDM_STATS)},
-            "requests": stats.get("downloader/request_count", 0),
+            "requests": get("downloader/request_count"),
         }
+
+    def _beat(self) -> None:
+        try:
+            self._apply_reports()
+            if self.writer is not None:
+                self.writer.update_run(self.run_id, {"heartbeat_at": utcnow(), **self._counts()})
+        except Exception as exc:  # a heartbeat must never stop the crawl
+            logger.error("run heartbeat failed: %s", str(exc).split("\n", 1)[0][:300])
+
+    # --- the end -----------------------------------------------------------------------------
+    async def close_spider(self) -> None:
+        """Wait until every record is written, spilled or failed (bounded by the retry window)."""
+        if self._heartbeat is not None and self._heartbeat.running:
+            self._heartbeat.stop()
+        if self.writer is None:
+            return
+        try:
+            await maybe_deferred_to_future(threads.deferToThread(self.writer.drain))
+        except Exception as exc:
+            logger.error("storage drain failed: %s", str(exc).split("\n", 1)[0][:300])
+        self._apply_reports()
+        if self.dedup is not None:  # newscrawl/dedup/* (the writer thread is idle now)
+            self.dedup.counts.to_stats(self.stats)
+
+    async def _spider_closed(self, reason: str) -> None:
+        """End the run record (the finish reason is known only now) and stop the writer."""
+        if self.writer is None:
+            return
+        try:
+            self._apply_reports()
+            status, why = status_for(reason)
+            spill_file = self.stats.get_value("newscrawl/spill_file", "")
+            outcomes = run_outcomes(self.stats.get_stats(), self._outlets(), spill_file)
+            now = utcnow()
+            self.writer.update_run(self.run_id, {
+                "status": status, "reason": why, "finished_at": now, "heartbeat_at": now, **self._counts(),
+                "outcomes": {o.outlet: o.as_dict() for o in outcomes}, "spill_file": spill_file or None,
+            }, final=True)
+            self.stats.set_value("newscrawl/run_status", status)
+            await maybe_deferred_to_future(threads.deferToThread(self.writer.close))
+        except Exception as exc:
+            logger.error("run record not ended: %s", str(exc).split("\n", 1)[0][:300])
+        self._apply_reports()
+
+
+def _spider_arguments(spider: Any) -> dict[str, Any]:
+    """The spider arguments of the run, as recorded in ``runs.arguments``."""
+    since = getattr(spider, "since", None)
+    return {
+        "outlets": list(getattr(spider, "outlet_keys", [])),
+        "since": since.isoformat() if hasattr(since, "isoformat") else since,
+        "limit": getattr(spider, "limit", None) or None,
+    }

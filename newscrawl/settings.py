@@ -80,6 +80,16 @@ NEWSCRAWL_BATCH_SIZE = 100
 NEWSCRAWL_FLUSH_INTERVAL = 5.0
 # Keep the compressed raw HTML in `pages`, so a better cleaner can reprocess the corpus.
 NEWSCRAWL_STORE_RAW_HTML = True
+# A MongoDB command that takes longer than this (seconds) fails and is retried.
+NEWSCRAWL_MONGO_SOCKET_TIMEOUT = 60.0
+# How long (seconds) the writer retries a batch while MongoDB is unavailable before it
+# appends the batch to the spill file (downloads go on meanwhile).
+NEWSCRAWL_STORE_RETRY_SECONDS = 120.0
+# Spill files (JSON Lines) of records that could not be written; replayed by the next
+# crawl at start or by `scrapy replay-spill`. Relative to the working directory.
+NEWSCRAWL_SPILL_DIR = "var/spill"
+# Seconds between updates of the run record (`runs`: heartbeat_at and counts).
+NEWSCRAWL_HEARTBEAT_INTERVAL = 30.0
 
 # --- outlets and discovery ------------------------------------------------------------
 # Outlet registry (TOML); empty means the one shipped in newscrawl/outlets.toml.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +29,8 @@ def crawl_env(mongo_uri: str, database: str, registry: Path | None, **extra: str
     env.update({"MONGO_URI": mongo_uri, "MONGO_DATABASE": database})
     if registry is not None:
         env["NEWSCRAWL_OUTLETS_FILE"] = str(registry)
+    # Spill files of a test database stay with it (never replayed into another test's).
+    env["NEWSCRAWL_SPILL_DIR"] = str(Path(tempfile.gettempdir()) / f"newscrawl-spill-{database}")
     env.update(extra)
     return env
 

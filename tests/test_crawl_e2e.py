@@ -36,9 +36,18 @@ def test_second_crawl_adds_no_duplicates_and_keeps_first_seen(crawled_twice, mod
     first, second = crawled_twice
     assert set(first) == set(second)
     assert module_db.articles.count_documents({}) == len(first)
+    unchanged = 0
     for url, doc in second.items():
-        assert doc["first_seen_at"] == first[url]["first_seen_at"]
-        assert doc["updated_at"] > first[url]["updated_at"]
+        before = first[url]
+        assert doc["first_seen_at"] == before["first_seen_at"]
+        assert doc["last_fetched_at"] > before["last_fetched_at"]
+        if doc["content_fingerprint"] == before["content_fingerprint"]:   # change-aware: nothing moved
+            assert (doc["updated_at"], doc["revisions"]) == (before["updated_at"], 0)
+            unchanged += 1
+        else:  # e.g. boilerplate learned during the first crawl, removed on the second
+            assert doc["updated_at"] > before["updated_at"] and doc["revisions"] == 1
+            assert doc["previous_content_hash"] == before["content_hash"]
+    assert unchanged > 0
 
 
 def test_records_carry_text_language_and_provenance(newsroom, crawled_twice, module_db):
@@ -99,10 +108,12 @@ def test_records_carry_the_outlets_tdm_status(crawled_twice, module_db):
 
 def test_raw_pages_and_run_reports_are_stored(crawled_twice, module_db):
     assert module_db.pages.count_documents({}) == module_db.articles.count_documents({})
-    runs = list(module_db.runs.find({"outlets": "nr-kurier"}))
-    assert len(runs) == 2
+    runs = list(module_db.runs.find({"outlets": "nr-kurier"}).sort("started_at", 1))
+    assert len(runs) == 2 and {r["status"] for r in runs} == {"finished"}
     assert runs[0]["stored_new"] > 0 and runs[1]["stored_new"] == 0
     assert runs[1]["stored_updated"] == runs[0]["stored_new"]
+    assert runs[1]["stored_changed"] + runs[1]["stored_unchanged"] == runs[1]["stored_updated"]
+    assert runs[0]["outcomes"]["nr-kurier"] == {"outcome": "ok", "detail": "", "articles": runs[0]["stored_new"]}
 
 
 def test_unreachable_mongodb_stops_the_crawl_with_one_clear_line(newsroom_registry):

@@ -2,14 +2,15 @@
 
 from newscrawl.store.mongo import (
     ArticleStore,
-    BatchWriter,
+    MongoSettingError,
     StorageUnavailable,
-    WriteCounts,
     connect,
     redact_uri,
+    validate_mongo_settings,
 )
 
-__all__ = ["ArticleStore", "BatchWriter", "StorageUnavailable", "WriteCounts", "connect", "redact_uri"]
+__all__ = ["ArticleStore", "MongoSettingError", "StorageUnavailable", "connect", "redact_uri",
+           "validate_mongo_settings"]
 
 # Learned-boilerplate counts (issue 3).
 from newscrawl.store.boilerplate import BOILERPLATE, BoilerplateStore, open_boilerplate_store  # noqa: E402

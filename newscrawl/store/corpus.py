@@ -208,21 +208,6 @@ class BatchDedup:
         """``annotate_duplicates`` for one batch; raises ``PyMongoError`` like it."""
         self.counts.add(annotate_duplicates(articles, docs, existing, self.params, self.scan))
 
-    def annotate_upserts(self, articles: Collection, ops: list[UpdateOne]) -> None:
-        """Stop-gap for the current ``BatchWriter``: annotate the ``$set`` documents of its upserts.
-
-        The documents are read from pymongo's private ``UpdateOne._doc``; the new writer calls
-        ``annotate`` with its documents. A failed query is logged and the batch written without
-        dedup fields (the next crawl of those URLs fills them in).
-        """
-        docs = [op._doc["$set"] for op in ops]  # noqa: SLF001 (stop-gap, see docstring)
-        try:
-            self.annotate(articles, docs)
-        except PyMongoError as exc:
-            self.counts.skipped += len(docs)
-            logger.warning("duplicate detection skipped for %d record(s): %s", len(docs),
-                           str(exc).split("\n", 1)[0][:200])
-
 
 # ---------------------------------------------------------------- export and statistics
 @dataclass(frozen=True)
