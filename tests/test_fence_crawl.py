@@ -79,6 +79,7 @@ def test_per_outlet_facts(site, hostile_crawl):
         # 7 stored, 4 bad pages, 1 redirected to another port
         "articles_scheduled": 12,
         "requests_failed": 1,
+        "stored": 7,
         "error": f"refused {site.base('elsewhere')}/admin/: {ELSEWHERE_IP} is not on the outlet's domains",
     }
 
@@ -127,7 +128,9 @@ def test_a_name_resolving_to_a_loopback_address_is_refused(named_site, mongo_uri
     registry = site.registry(tmp_path / "outlets.toml")
     result, stats = run_scrapy("hostile", mongo_uri, mongo_db.name, registry, tmp_path,
                                hosts={"hostile.test": OWN_IP}, NEWSCRAWL_ALLOW_PRIVATE_NETWORKS="")
-    assert result.returncode == 0, result.stderr[-3000:]
+    # Nothing of the outlet could be fetched: the outlet ends unreachable, the crawl exits 1.
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert f"hostile: unreachable (refused http://hostile.test:{port}/robots.txt" in result.stderr
     assert site.log("own") == []
     assert stats["newscrawl/refused/private_address"] >= 7
     assert stats["newscrawl/outlet/hostile/sources_ok"] == 0
@@ -159,7 +162,8 @@ def test_a_subdomain_resolving_to_a_forbidden_address_is_refused_after_resolutio
 def test_an_unresolvable_outlet_fails_fast_in_a_few_lines(site, mongo_uri, mongo_db, tmp_path):
     registry = site.registry(tmp_path / "outlets.toml", base="https://gone.test", sections=["https://gone.test/kraj/"])
     result, stats = run_scrapy("hostile", mongo_uri, mongo_db.name, registry, tmp_path)
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert "hostile: unreachable (DNS lookup failed for gone.test), 0 articles" in result.stderr.splitlines()
     assert stats["newscrawl/outlet/hostile/error"] == "DNS lookup failed for gone.test"
     assert stats["newscrawl/outlet/hostile/sources_ok"] == 0
     assert stats["newscrawl/outlet/hostile/sources_failed"] == 8     # 3 checks, 3 feeds, a sitemap, a section

@@ -22,7 +22,10 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 from scrapy.settings import BaseSettings
 
+from newscrawl.envsettings import CommandLineSettings, exit_usage
 from newscrawl.outcomes import exit_code, run_outcomes
+from newscrawl.outlets import RegistryError, load_registry
+from newscrawl.spiders.news import NewsSpider
 from newscrawl.store import MongoSettingError, StorageUnavailable, connect, validate_mongo_settings
 from newscrawl.store.runs import status_for
 
@@ -77,9 +80,18 @@ class Command(ScrapyCrawlCommand):
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         """After the options are applied and before Scrapy starts (and logs anything): check
-        the MongoDB settings and ping the server; one line and exit 2 or 1 when they fail."""
+        the settings, the spider arguments and the registry (a bad one: one line, exit 2),
+        then the MongoDB settings and the server (one line, exit 2 or 1)."""
         super().process_options(args, opts)
         assert self.settings is not None
+        # The same checks run again when the crawler starts; here they come before the
+        # MongoDB ping, so a usage error is never reported as an unreachable database.
+        CommandLineSettings.update_pre_crawler_settings(self.settings.copy())
+        NewsSpider.check_arguments(opts.spargs)
+        try:
+            load_registry(self.settings.get("NEWSCRAWL_OUTLETS_FILE") or None)
+        except RegistryError as exc:
+            exit_usage(str(exc))
         database_or_exit(self.settings).client.close()
 
     def _logs_reach_stderr(self) -> bool:

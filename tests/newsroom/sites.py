@@ -448,13 +448,18 @@ class KurierSite(Site):
                                  "Najnowsze wiadomości Kuriera Nadwiślańskiego", items, f"{base}/rss.xml"),
                              "application/rss+xml; charset=utf-8")
 
+    @staticmethod
+    def month(article) -> str:
+        # Not strftime("%Y"): it gives "1", not "0001", for a fault test's year-1 date.
+        return f"{article.published.year:04d}-{article.published.month:02d}"
+
     def months(self) -> list[str]:
-        return sorted({a.published.strftime("%Y-%m") for a in self.arts}, reverse=True)
+        return sorted({self.month(a) for a in self.arts}, reverse=True)
 
     def sitemap_index(self, base):
         entries = []
         for mon in self.months():
-            arts = [a for a in self.arts if a.published.strftime("%Y-%m") == mon]
+            arts = [a for a in self.arts if self.month(a) == mon]
             entries.append((f"{base}/sitemaps/articles-{mon}.xml", max(lastmod(a) for a in arts)))
         entries.append((f"{base}/sitemaps/pages.xml", None))
         return text_response(sitemapindex(entries), "application/xml; charset=utf-8")
@@ -468,7 +473,7 @@ class KurierSite(Site):
         m = re.match(r"^/sitemaps/articles-(\d{4}-\d{2})\.xml$", path)
         if not m:
             return None
-        arts = [a for a in self.arts if a.published.strftime("%Y-%m") == m.group(1)]
+        arts = [a for a in self.arts if self.month(a) == m.group(1)]
         if not arts:
             return None
         return text_response(urlset([(base + a.path, lastmod(a)) for a in arts]), "application/xml; charset=utf-8")
