@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from newscrawl.text import phrases
 from newscrawl.text.fingerprint import paragraph_fingerprint
+from newscrawl.text.zones import PageZones
 
 # Words as the rules see them: "Kresy.pl", "e-mail" and "PAP/Reuters" parts stay whole.
 _WORD = re.compile(r"\w+(?:[.'’\-]\w+)*", re.UNICODE)
@@ -150,6 +151,7 @@ class Removal:
 class Cleaned:
     paragraphs: list[str]
     removed: list[Removal] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)  # block kind of each kept paragraph
     credits: list[str] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
     paywalled: bool = False
@@ -269,8 +271,17 @@ def strip_boilerplate(
     outlet_phrases: tuple[str, ...] = (),
     learned: frozenset[str] = frozenset(),
     site_names: tuple[str, ...] = (),
+    kinds: list[str] | None = None,
+    groups: list[int] | None = None,
+    zones: PageZones | None = None,
 ) -> Cleaned:
-    """Apply every rule; return the kept paragraphs and what was removed, by rule."""
+    """Apply every rule; return the kept paragraphs and what was removed, by rule.
+
+    ``kinds`` and ``groups`` describe each paragraph's block (see ``extract.Block``);
+    ``zones`` tells where on the page a text stands (links, captions, boxes).
+    """
+    kinds = kinds or ["p"] * len(paragraphs)
+    groups = groups or [0] * len(paragraphs)
     outlet_table = _phrase_table(outlet_phrases)
     site_names = tuple(s.lower() for s in site_names if s)
     out = Cleaned(paragraphs=[])
@@ -311,6 +322,7 @@ def strip_boilerplate(
             out.add_credit(index, source)
             continue
         out.paragraphs.append(text)
+        out.kinds.append(kinds[index])
         out.kept_at.append(index)
     _strip_tail(out, site_names, outlet_table)
     out.sort_credits()
@@ -324,10 +336,12 @@ def _strip_tail(out: Cleaned, site_names: tuple[str, ...], outlet_table: dict) -
         last = out.paragraphs[-1]
         if is_credit_line(last, site_names):
             out.paragraphs.pop()
+            out.kinds.pop()
             out.removed.append(Removal("credit_line", last))
             out.add_credit(out.kept_at.pop(), last.strip())
         elif _is_paywall_prompt(last):
             out.paragraphs.pop()
+            out.kinds.pop()
             out.kept_at.pop()
             out.removed.append(Removal("paywall_prompt", last))
             out.paywalled = True

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from newscrawl.text import phrases
 from newscrawl.text.boilerplate import Removal, words
+from newscrawl.text.metadata import PageMetadata
 
 _VERBS = "|".join(sorted(map(re.escape, phrases.ATTRIBUTION_VERBS), key=len, reverse=True))
 # "Jak poinformowała agencja prasowa Reuters, …", "Jak podaje PAP, …",
@@ -29,6 +30,12 @@ _ATTRIBUTION_SUFFIX = re.compile(rf"\s*[–—-]\s*(?:{_VERBS})\b[^.!?]{{0,100}}
 # Paragraphs shorter than this (in distinct word pairs) are never dropped as duplicates:
 # short lines ("Tak.", a live-blog time stamp, a list item) legitimately repeat.
 MIN_DEDUP_WORDS = 6
+# A paragraph repeating an earlier one is dropped only when both are prose paragraphs this
+# long: list lines, table rows, code and headings legitimately repeat ("1 Green, 1 Red").
+MIN_REPEAT_WORDS = 10
+_PROSE = frozenset({"p", "quote"})
+# The meta description's visible version is looked for among the first paragraphs.
+LEAD_SEARCH_PARAGRAPHS = 3
 
 
 def strip_attribution(text: str) -> str:
@@ -57,21 +64,51 @@ class Deduped:
     removed: list[Removal] = field(default_factory=list)
 
 
-def dedup_lead_and_paragraphs(lead: str, paragraphs: list[str], threshold: float = 0.8) -> Deduped:
+def choose_lead(meta: PageMetadata, title: str, paragraphs: list[str], kinds: list[str],
+                threshold: float = 0.8) -> tuple[str, list[str], list[str]]:
+    """The record's lead, and the body without it.
+
+    The standfirst the page shows comes first. Otherwise the meta description — but the
+    visible text wins: when one of the first paragraphs is the description's version on
+    the page, that paragraph becomes the lead; when a later paragraph repeats it, there
+    is no lead (the description never replaces body text). A lead that only repeats the
+    headline is no lead.
+    """
+    title_words = words(title)
+    standfirst = meta.standfirst if words(meta.standfirst) != title_words else ""
+    if standfirst:
+        return standfirst, paragraphs, kinds
+    description = meta.description if words(meta.description) != title_words else ""
+    description_tokens = _tokens(description)
+    if len(description_tokens) < MIN_DEDUP_WORDS:
+        return description, paragraphs, kinds
+    for index, text in enumerate(paragraphs):
+        tokens = _tokens(text)
+        if len(tokens) >= MIN_DEDUP_WORDS and _near_duplicate(tokens, description_tokens, threshold):
+            if index < LEAD_SEARCH_PARAGRAPHS and kinds[index] in _PROSE:
+                return text, paragraphs[:index] + paragraphs[index + 1:], kinds[:index] + kinds[index + 1:]
+            return "", paragraphs, kinds
+    return description, paragraphs, kinds
+
+
+def dedup_lead_and_paragraphs(lead: str, paragraphs: list[str], threshold: float = 0.8,
+                              kinds: list[str] | None = None) -> Deduped:
     """Drop body paragraphs that repeat the lead or an earlier paragraph.
 
     When the body's version of the lead is more complete (it contains the lead and says
     more), it becomes the lead; when a later paragraph is the more complete version of an
-    earlier one, it replaces the earlier one in place.
+    earlier one, it replaces the earlier one in place. Only prose paragraphs are compared
+    (``kinds``): list items, table rows and code lines stay as they are.
     """
     out = Deduped(lead=lead, paragraphs=[])
+    kinds = kinds or ["p"] * len(paragraphs)
     lead_tokens = _tokens(lead)
     kept_tokens: list[set[str]] = []
-    for text in paragraphs:
+    for text, kind in zip(paragraphs, kinds):
         tokens = _tokens(text)
-        if len(tokens) < MIN_DEDUP_WORDS:
+        if len(tokens) < MIN_DEDUP_WORDS or kind not in _PROSE:
             out.paragraphs.append(text)
-            kept_tokens.append(tokens)
+            kept_tokens.append(set() if kind not in _PROSE else tokens)
             continue
         if len(lead_tokens) >= MIN_DEDUP_WORDS and _near_duplicate(tokens, lead_tokens, threshold):
             if (
@@ -85,7 +122,8 @@ def dedup_lead_and_paragraphs(lead: str, paragraphs: list[str], threshold: float
                 out.removed.append(Removal("lead_repeat", text))
             continue
         for index, earlier in enumerate(kept_tokens):
-            if len(earlier) >= MIN_DEDUP_WORDS and _near_duplicate(tokens, earlier, threshold):
+            if (len(earlier) >= MIN_REPEAT_WORDS and len(tokens) >= MIN_REPEAT_WORDS
+                    and _near_duplicate(tokens, earlier, threshold)):
                 if len(tokens) > len(earlier) and containment(earlier, tokens) >= threshold:
                     out.removed.append(Removal("paragraph_repeat", out.paragraphs[index]))
                     out.paragraphs[index], kept_tokens[index] = text, tokens

@@ -1,16 +1,145 @@
-"""Decode an HTML page to text with the charset the page really uses."""
+"""Bytes → text: decode an HTML page with the charset its bytes really use.
+
+Order: a byte-order mark; then a UTF-8 validity check (valid UTF-8 with non-ASCII bytes is
+UTF-8, whatever the page declares — declared ISO-8859-2 over UTF-8 bytes gives mojibake);
+then the declared charset (HTTP ``Content-Type``, ``<meta charset>``) when it decodes the
+bytes cleanly; otherwise the candidate charset — declared, detected by charset-normalizer,
+or a common Latin code page — whose text reads most like letters (windows-1250 bytes
+declared as UTF-8 become Polish again, not replacement characters).
+"""
 
 from __future__ import annotations
 
-from w3lib.encoding import html_to_unicode
+import codecs
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom, to_unicode
+
+# How the charset was found when the declared one was not used (``http.encoding_fallback``).
+FALLBACK_UTF8 = "utf8"          # another charset was declared, but the bytes are valid UTF-8
+FALLBACK_DETECTED = "detected"  # the declared charset (or none) failed: detected from the bytes
+
+# Code pages whose text is most often mislabelled on European pages; tried besides the
+# detector's guesses, since close code pages (windows-1250 / ISO-8859-2) are hard to tell
+# apart by statistics alone but easy by the letters they produce.
+_LATIN_CANDIDATES = ("cp1250", "iso8859_2", "cp1252", "cp1251")
+_DETECTION_SAMPLE = 8192
+# Lines with non-ASCII bytes decide the charset; ASCII lines decode the same in all.
+_NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*")
+# Non-letters that are common in text and never evidence of a wrong code page.
+_TEXT_SYMBOLS = frozenset("„”“‘’‚«»‹›–—…·•°€£§©®™\u00a0\u202f\u2009\u00ad×÷½¼¾²³¹µ")
+
+_C1_CONTROL = re.compile("[\x80-\x9f]")
+
+# Magic numbers of the binary types a crawl meets instead of HTML.
+_BINARY_MAGIC = (b"%PDF-", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"RIFF",
+                 b"ID3", b"OggS", b"\x00\x00\x01\x00", b"wOFF", b"wOF2", b"\x7fELF", b"BM")
+# Share of control bytes (NUL, etc.; not tab/newline) above which a body is binary.
+MAX_CONTROL_SHARE = 0.05
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
 
 
-def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:
-    """Return ``(text, encoding)`` for ``body``.
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+    fallback: str = ""  # "", FALLBACK_UTF8 or FALLBACK_DETECTED
 
-    The charset is taken, in order, from the HTTP ``Content-Type`` header, a byte-order
-    mark, the page's ``<meta charset>``/``http-equiv`` tag, and finally guessed — so a
-    windows-1250 page that only says so in a ``<meta>`` tag decodes to correct Polish.
-    """
-    encoding, text = html_to_unicode(content_type, body)
-    return text, encoding
+
+def looks_binary(body: bytes) -> bool:
+    """An image, archive or other binary body — not a page with a stray NUL byte."""
+    head = body[:4096]
+    if head.startswith(_BINARY_MAGIC):
+        return True
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head):
+        return False
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    return controls > MAX_CONTROL_SHARE * len(head)
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """BOM-less UTF-16: every other byte NUL (ASCII text in UTF-16)."""
+    sample = head[:512]
+    return len(sample) >= 16 and (sample[0::2].count(0) > 0.4 * len(sample) / 2 or sample[1::2].count(0) > 0.4 * len(sample) / 2)
+
+
+def _codec(name: str | None) -> str:
+    try:
+        return codecs.lookup(name).name if name else ""
+    except LookupError:
+        return ""
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
+    """Decode ``body``: see the module docstring for the order."""
+    bom_encoding, bom = read_bom(body)
+    if bom_encoding and bom:
+        return Decoded(to_unicode(body[len(bom):], bom_encoding), bom_encoding)
+    declared = http_content_type_encoding(content_type) or html_body_declared_encoding(body)
+    declared_codec = _codec(declared)
+    if declared_codec.startswith(("utf-16", "utf-32")) or (not declared_codec and _looks_utf16(body[:512])):
+        encoding = declared or "utf-16-le"
+        return Decoded(to_unicode(body, encoding), encoding)
+    if body.isascii():
+        return Decoded(body.decode("ascii"), declared or "utf-8")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        fallback = "" if declared_codec in ("", "utf-8") else FALLBACK_UTF8
+        return Decoded(text, "utf-8", fallback)
+    if declared_codec and declared_codec != "utf-8":
+        try:
+            text = body.decode(declared_codec)
+        except (UnicodeDecodeError, LookupError):
+            pass
+        else:
+            # C1 control characters are what another code page's letters become
+            # (windows-1250 "ś" read as ISO-8859-2): the declaration is wrong.
+            if not _C1_CONTROL.search(text):
+                return Decoded(text, declared or declared_codec)
+    encoding = detect_encoding(body, declared_codec)
+    return Decoded(to_unicode(body, encoding), encoding, FALLBACK_DETECTED)
+
+
+def detect_encoding(body: bytes, declared: str = "") -> str:
+    """The charset, among the detector's guesses and common code pages, whose decoding of
+    ``body`` produces the fewest characters that are neither letters nor text symbols."""
+    sample = b"\n".join(_NON_ASCII_LINE.findall(body[:200_000]))[:_DETECTION_SAMPLE]
+    candidates: list[str] = []
+    if declared and declared != "utf-8":
+        candidates.append(declared)
+    candidates.extend(_codec(r.encoding) for r in list(from_bytes(sample))[:4])
+    candidates.extend(_LATIN_CANDIDATES)
+    best, best_score = "cp1252", None
+    for name in dict.fromkeys(c for c in candidates if c):
+        try:
+            text = sample.decode(name)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        score = _oddity(text)
+        if best_score is None or score < best_score:
+            best, best_score = name, score
+    return best
+
+
+def _oddity(text: str) -> int:
+    """Characters that text in the right charset rarely has: controls, and non-letter
+    symbols inside words ("Å‚", "¹", "ˇ" where a Polish letter belongs)."""
+    score = 0
+    for index, char in enumerate(text):
+        if char.isascii() or char in _TEXT_SYMBOLS:
+            continue
+        category = unicodedata.category(char)
+        if category[0] == "C":
+            score += 2
+        elif category[0] != "L":
+            before = text[index - 1] if index else " "
+            after = text[index + 1] if index + 1 < len(text) else " "
+            if before.isalpha() or after.isalpha():
+                score += 1
+    return score
