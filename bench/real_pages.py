@@ -89,6 +89,7 @@ class Column:
 @dataclass
 class Audit:
     lost_by: Counter = field(default_factory=Counter)
+    removed_by: Counter = field(default_factory=Counter)  # 'without' snippets a rule removed (bare kept them)
     lost: list[tuple[str, str, str]] = field(default_factory=list)       # (step, file, snippet)
     kept: list[tuple[str, str, bool]] = field(default_factory=list)      # (file, snippet, bare kept it too)
     rejected: Counter = field(default_factory=Counter)
@@ -149,6 +150,12 @@ def run(corpus: Path, only: set[str], limit: int) -> tuple[Column, Column, Audit
             audit.lost.append((step, item["file"], snippet))
         bare_text = folded(bare_output)
         audit.kept.extend((item["file"], s, folded(s) in bare_text) for s in kept)
+        if isinstance(result, Article):
+            for snippet in item["without"]:
+                if snippet not in kept and folded(snippet) in bare_text:
+                    step = lost_at(snippet, result, bare_output)
+                    if step.startswith("rule/"):
+                        audit.removed_by[step] += 1
     return bare, ours, audit
 
 
@@ -171,6 +178,10 @@ def print_report(bare: Column, ours: Column, audit: Audit, corpus: Path, verbose
     if verbose:
         for step, file, snippet in sorted(audit.lost):
             print(f"  LOST  {step:28} {file:50} {snippet[:90]!r}")
+    rules = sorted(set(audit.lost_by) | set(audit.removed_by))
+    print("\nper rule: 'without' snippets it removed (that bare trafilatura keeps) / 'with' snippets it lost")
+    for step in (r for r in rules if r.startswith("rule/")):
+        print(f"  {step[5:]:28} removed {audit.removed_by[step]:4d}   lost {audit.lost_by[step]:4d}")
     both = sum(1 for *_x, also in audit.kept if also)
     print(f"\n'without' snippets newscrawl kept: {ours.fp} (bare trafilatura keeps {both} of them too; "
           f"bare keeps {bare.fp} in all)")
@@ -194,7 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     bare, ours, audit = run(args.corpus, set(args.only), args.limit)
     if args.json:
         print(json.dumps({"bare": bare.figures(), "newscrawl": ours.figures(),
-                          "lost_by": dict(audit.lost_by), "rejected": dict(audit.rejected),
+                          "lost_by": dict(audit.lost_by), "removed_by": dict(audit.removed_by),
+                          "rejected": dict(audit.rejected),
                           "events": dict(audit.events)}, indent=2))
         return 0
     print_report(bare, ours, audit, args.corpus, verbose=not args.brief)

@@ -154,7 +154,7 @@ def _record(page: FetchedPage, options: TextOptions, events: list[str], progress
 
     published_at = _plausible(meta.published_at, page.fetched_at, "published", events)
     modified_at = _plausible(meta.modified_at, page.fetched_at, "modified", events)
-    removed = [asdict(r) for r in cleaned.removed + checked.removed + deduped.removed]
+    removed = [asdict(r) for r in cleaned.removed + deduped.removed]
     http = {"status": page.status, "content_type": page.headers.get("content-type", ""), "encoding": encoding}
     if encoding_fallback:
         http["encoding_fallback"] = encoding_fallback

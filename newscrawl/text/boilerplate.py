@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from newscrawl.text import phrases
 from newscrawl.text.fingerprint import paragraph_fingerprint
+from newscrawl.text.layout import layout_rules, tail_rule
 from newscrawl.text.zones import PageZones
 
 # Words as the rules see them: "Kresy.pl", "e-mail" and "PAP/Reuters" parts stay whole.
@@ -138,7 +139,7 @@ MAX_COPYRIGHT_WORDS = 40
 _LINK_BULLET = re.compile(r"^[»›→▸▶•·■\-–]\s*\S")
 
 # The tail of an article (last paragraphs) is where signatures and credit lines live.
-TAIL_PARAGRAPHS = 3
+TAIL_PARAGRAPHS = 4
 
 
 @dataclass(frozen=True)
@@ -282,6 +283,7 @@ def strip_boilerplate(
     """
     kinds = kinds or ["p"] * len(paragraphs)
     groups = groups or [0] * len(paragraphs)
+    structural = layout_rules(paragraphs, kinds, groups, zones) if zones else [""] * len(paragraphs)
     outlet_table = _phrase_table(outlet_phrases)
     site_names = tuple(s.lower() for s in site_names if s)
     out = Cleaned(paragraphs=[])
@@ -291,6 +293,9 @@ def strip_boilerplate(
         tokens = words(text)
         if index < 6 and folded_title and " ".join(tokens) == folded_title:
             out.removed.append(Removal("title_repeat", text))
+            continue
+        if structural[index]:
+            out.removed.append(Removal(structural[index], text))
             continue
         if in_link_list and _LINK_BULLET.match(text) and len(tokens) <= MAX_RELATED_LINK_WORDS:
             out.removed.append(Removal("related_links", text))
@@ -345,6 +350,11 @@ def _strip_tail(out: Cleaned, site_names: tuple[str, ...], outlet_table: dict) -
             out.kept_at.pop()
             out.removed.append(Removal("paywall_prompt", last))
             out.paywalled = True
+        elif len(out.paragraphs) > 1 and tail_rule(last, out.kinds[-1], story_ended=True):
+            out.removed.append(Removal(tail_rule(last, out.kinds[-1], story_ended=True), last))
+            out.paragraphs.pop()
+            out.kinds.pop()
+            out.kept_at.pop()
         else:
             break
         examined += 1

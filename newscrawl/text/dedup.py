@@ -36,6 +36,23 @@ MIN_REPEAT_WORDS = 10
 _PROSE = frozenset({"p", "quote"})
 # The meta description's visible version is looked for among the first paragraphs.
 LEAD_SEARCH_PARAGRAPHS = 3
+# Shares of content-word stems: a marked standfirst agrees with the description, and a
+# description is about the article when this share of its stems is in the title and body.
+STANDFIRST_AGREEMENT = 0.5
+RELEVANT_DESCRIPTION = 0.4
+_STEM_CHARS = 5
+_MIN_CONTENT_WORD = 4
+
+
+def _stems(text: str) -> set[str]:
+    """Content-word stems (first five letters): "szczytem" and "szczytu" agree."""
+    return {w[:_STEM_CHARS] for w in words(text) if len(w) >= _MIN_CONTENT_WORD and not w.isdigit()}
+
+
+def _stem_share(text: str, other: str) -> float:
+    """Share of ``text``'s content-word stems found in ``other``."""
+    stems = _stems(text)
+    return len(stems & _stems(other)) / len(stems) if stems else 0.0
 
 
 def strip_attribution(text: str) -> str:
@@ -75,11 +92,18 @@ def choose_lead(meta: PageMetadata, title: str, paragraphs: list[str], kinds: li
     headline is no lead.
     """
     title_words = words(title)
-    standfirst = meta.standfirst if words(meta.standfirst) != title_words else ""
-    if standfirst:
-        return standfirst, paragraphs, kinds
     description = meta.description if words(meta.description) != title_words else ""
+    standfirst = meta.standfirst if words(meta.standfirst) != title_words else ""
+    # An element marked as the standfirst is one only when it says what the description says
+    # (class names like "intro" or "summary" also mark sidebars and author boxes).
+    # A block that holds the headline is a page header (breadcrumbs, date, byline), not it.
+    if (standfirst and description and _stem_share(standfirst, description) >= STANDFIRST_AGREEMENT
+            and " ".join(title_words) not in " ".join(words(standfirst))):
+        return standfirst, paragraphs, kinds
     description_tokens = _tokens(description)
+    # A site-wide description ("News, tips and trends for you") is not this article's lead.
+    if description and _stem_share(description, "\n".join([title, *paragraphs])) < RELEVANT_DESCRIPTION:
+        description = ""
     if len(description_tokens) < MIN_DEDUP_WORDS:
         return description, paragraphs, kinds
     for index, text in enumerate(paragraphs):

@@ -22,10 +22,17 @@ from w3lib.encoding import html_body_declared_encoding, http_content_type_encodi
 FALLBACK_UTF8 = "utf8"          # another charset was declared, but the bytes are valid UTF-8
 FALLBACK_DETECTED = "detected"  # the declared charset (or none) failed: detected from the bytes
 
-# Code pages whose text is most often mislabelled on European pages; tried besides the
-# detector's guesses, since close code pages (windows-1250 / ISO-8859-2) are hard to tell
-# apart by statistics alone but easy by the letters they produce.
-_LATIN_CANDIDATES = ("cp1250", "iso8859_2", "cp1252", "cp1251")
+# Legacy code pages tried before the detector's guesses, the page's language first (as
+# browsers default by locale): close code pages (windows-1250 / ISO-8859-2 / ISO-8859-10)
+# are hard to tell apart by statistics but easy by the letters they produce.
+_COMMON_CANDIDATES = ("cp1250", "iso8859_2", "cp1252", "cp1251")
+_LANGUAGE_CANDIDATES = {
+    **dict.fromkeys(("pl", "cs", "sk", "hu", "sl", "hr", "ro", "bs"), ("cp1250", "iso8859_2")),
+    **dict.fromkeys(("ru", "uk", "be", "bg", "sr", "mk"), ("cp1251", "koi8_r", "iso8859_5")),
+    **dict.fromkeys(("lt", "lv", "et"), ("cp1257", "iso8859_13")),
+    "el": ("cp1253", "iso8859_7"), "tr": ("cp1254", "iso8859_9"),
+}
+_LANG_ATTRIBUTE = re.compile(rb"<html[^>]*?\slang\s*=\s*[\"']?([a-zA-Z]{2})\b", re.IGNORECASE)
 _DETECTION_SAMPLE = 8192
 # Lines with non-ASCII bytes decide the charset; ASCII lines decode the same in all.
 _NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*")
@@ -33,6 +40,13 @@ _NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*")
 _TEXT_SYMBOLS = frozenset("„”“‘’‚«»‹›–—…·•°€£§©®™\u00a0\u202f\u2009\u00ad×÷½¼¾²³¹µ")
 
 _C1_CONTROL = re.compile("[\x80-\x9f]")
+_NON_ASCII_BYTE = re.compile(rb"[\x80-\xff]")
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+# Share of non-ASCII bytes in valid UTF-8 sequences above which a page is UTF-8.
+MIN_UTF8_SHARE = 0.9
 
 # Magic numbers of the binary types a crawl meets instead of HTML.
 _BINARY_MAGIC = (b"%PDF-", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"RIFF",
@@ -88,10 +102,12 @@ def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
-        pass
-    else:
+        text = ""
+    if text or utf8_share(body) >= MIN_UTF8_SHARE:
+        # UTF-8, or UTF-8 with a few broken bytes (a truncated character, a pasted fragment):
+        # a legacy code page almost never forms valid UTF-8 sequences.
         fallback = "" if declared_codec in ("", "utf-8") else FALLBACK_UTF8
-        return Decoded(text, "utf-8", fallback)
+        return Decoded(text or to_unicode(body, "utf-8"), "utf-8", fallback)
     if declared_codec and declared_codec != "utf-8":
         try:
             text = body.decode(declared_codec)
@@ -106,6 +122,14 @@ def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
     return Decoded(to_unicode(body, encoding), encoding, FALLBACK_DETECTED)
 
 
+def utf8_share(body: bytes) -> float:
+    """Share of the non-ASCII bytes of ``body`` that form valid UTF-8 sequences."""
+    non_ascii = len(_NON_ASCII_BYTE.findall(body))
+    if not non_ascii:
+        return 1.0
+    return sum(len(m) for m in _UTF8_SEQUENCE.findall(body)) / non_ascii
+
+
 def detect_encoding(body: bytes, declared: str = "") -> str:
     """The charset, among the detector's guesses and common code pages, whose decoding of
     ``body`` produces the fewest characters that are neither letters nor text symbols."""
@@ -113,8 +137,10 @@ def detect_encoding(body: bytes, declared: str = "") -> str:
     candidates: list[str] = []
     if declared and declared != "utf-8":
         candidates.append(declared)
+    language = _LANG_ATTRIBUTE.search(body[:4096])
+    candidates.extend(_LANGUAGE_CANDIDATES.get(language.group(1).decode().lower(), ()) if language else ())
+    candidates.extend(_COMMON_CANDIDATES)
     candidates.extend(_codec(r.encoding) for r in list(from_bytes(sample))[:4])
-    candidates.extend(_LATIN_CANDIDATES)
     best, best_score = "cp1252", None
     for name in dict.fromkeys(c for c in candidates if c):
         try:

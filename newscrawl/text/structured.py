@@ -2,10 +2,10 @@
 
 Most news pages carry JSON-LD ``articleBody``. When it holds the whole story it confirms
 the extracted paragraphs, recovers paragraphs extraction missed (list items, interview
-questions), and flags kept paragraphs it does not have; a short paragraph it does not
-have, on a page whose other paragraphs it confirms, is a box the page inserted into the
-story ("Read also: …", a newsletter prompt) and is removed. When ``articleBody`` is only a
-teaser, the visible text is never cut.
+questions, the standfirst), and flags kept paragraphs it does not have
+(``cleaning.not_in_article_body``: on the real-page corpus, removing even the short ones
+cost more story text than boilerplate). When ``articleBody`` is only a teaser, nothing
+changes: the visible text is never cut.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from newscrawl.text.boilerplate import Removal, words
+from newscrawl.text.boilerplate import words
 from newscrawl.text.normalize import normalize_paragraph
 
 # articleBody shorter than this share of the visible text is a teaser (or a summary).
@@ -22,9 +22,7 @@ FULL_BODY_SHARE = 0.8
 MIN_BODY_CHARS = 200
 # A paragraph is confirmed when this share of its word pairs is in articleBody.
 CONFIRMED_SHARE = 0.8
-# Paragraphs up to this many words that articleBody lacks are removed — but only when
-# articleBody confirms this share of the rest of the text.
-MAX_INSERTED_WORDS = 20
+# articleBody is the whole story when it confirms this share of the extracted text.
 TRUSTED_COVERAGE = 0.9
 # articleBody paragraphs of at least this many words that extraction missed are recovered.
 MIN_RECOVERED_WORDS = 4
@@ -38,7 +36,6 @@ class Checked:
     paragraphs: list[str]
     kinds: list[str]
     events: list[str] = field(default_factory=list)
-    removed: list[Removal] = field(default_factory=list)
     recovered: list[str] = field(default_factory=list)
     unconfirmed: list[str] = field(default_factory=list)  # kept, though articleBody lacks them
 
@@ -67,14 +64,9 @@ def compare_with_article_body(article_body: str, paragraphs: list[str], kinds: l
     trusted = confirmed_chars >= TRUSTED_COVERAGE * visible_chars
     out.paragraphs, out.kinds = [], []
     for paragraph, kind, ok in zip(paragraphs, kinds, confirmed):
-        if ok:
-            out.paragraphs.append(paragraph)
-            out.kinds.append(kind)
-        elif trusted and len(words(paragraph)) <= MAX_INSERTED_WORDS:
-            out.removed.append(Removal("absent_from_article_body", paragraph))
-        else:
-            out.paragraphs.append(paragraph)
-            out.kinds.append(kind)
+        out.paragraphs.append(paragraph)
+        out.kinds.append(kind)
+        if not ok:
             out.unconfirmed.append(paragraph)
     if trusted:
         _recover(article_body, out)
