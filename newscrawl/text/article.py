@@ -32,7 +32,7 @@ from newscrawl.text.normalize import content_hash, join_paragraphs, normalize_pa
 from newscrawl.text.structured import compare_with_article_body
 from newscrawl.text.tree import load_tree
 from newscrawl.text.validate import listing_reason
-from newscrawl.text.zones import PageZones, read_zones, scan_roles
+from newscrawl.text.zones import PageZones, read_zones, scan_page
 
 # Bump when the text stage changes what it produces, so stored records can be reprocessed.
 PIPELINE_VERSION = "3"
@@ -109,9 +109,9 @@ def _build(page: FetchedPage, options: TextOptions, events: list[str], progress:
     if tree is None:
         return Rejected("not_html", "unparseable markup")
     progress.step = "metadata"
-    roles = scan_roles(tree)
-    meta = read_metadata(tree, roles)
-    zones = read_zones(tree, roles)
+    scan = scan_page(tree)
+    meta = read_metadata(tree, scan)
+    zones = read_zones(scan)
     progress.step = "trafilatura"
     blocks = extract_blocks(tree, page.url)
     progress.step = "clean"

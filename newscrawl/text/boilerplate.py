@@ -23,7 +23,7 @@ _WORD = re.compile(r"\w+(?:[.'’\-]\w+)*", re.UNICODE)
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens of ``text``."""
-    return [w.lower() for w in _WORD.findall(text)]
+    return _WORD.findall(text.lower())
 
 
 def _phrase_table(items: Iterable[str]) -> dict[str, list[tuple[str, ...]]]:
@@ -73,9 +73,11 @@ def phrase_coverage(tokens: list[str], table: dict[str, list[tuple[str, ...]]]) 
     return matched, residue
 
 
-def is_phrase_paragraph(text: str, table: dict[str, list[tuple[str, ...]]], residue: int = MAX_RESIDUE_WORDS) -> bool:
-    """True when ``text`` is made of the table's phrases, give or take ``residue`` words."""
-    tokens = words(text)
+def is_phrase_paragraph(text: str, table: dict[str, list[tuple[str, ...]]], residue: int = MAX_RESIDUE_WORDS,
+                        tokens: list[str] | None = None) -> bool:
+    """True when ``text`` is made of the table's phrases, give or take ``residue`` words
+    (``tokens``: ``words(text)`` when the caller has them)."""
+    tokens = words(text) if tokens is None else tokens
     if not tokens or len(tokens) > MAX_PHRASE_PARAGRAPH_WORDS:
         return False
     matched, left = phrase_coverage(tokens, table)
@@ -203,9 +205,9 @@ def _name_line(match: re.Match[str] | None) -> str:
     return value
 
 
-def is_navigation_line(text: str) -> bool:
+def is_navigation_line(text: str, tokens: list[str] | None = None) -> bool:
     """A menu/tool line: "Strona główna | Region | Kraj", "Wersja do druku | Wróć do działu"."""
-    if is_phrase_paragraph(text, _NAVIGATION, residue=1):
+    if is_phrase_paragraph(text, _NAVIGATION, residue=1, tokens=tokens):
         return True
     parts = _MENU_SEPARATOR.split(text.strip(" |•·"))
     return len(parts) >= 3 and all(
@@ -233,21 +235,24 @@ def is_date_line(tokens: list[str]) -> bool:
 
 def _classify(text: str, outlet_table: dict, learned: frozenset[str], tokens: list[str]) -> str:
     """The name of the rule that makes ``text`` boilerplate, or ``""``."""
-    if outlet_table and is_phrase_paragraph(text, outlet_table):
+    if outlet_table and is_phrase_paragraph(text, outlet_table, tokens=tokens):
         return "outlet_phrase"
     if learned and paragraph_fingerprint(text) in learned:
         return "learned_boilerplate"
-    if is_phrase_paragraph(text, _DONATION):
+    if len(text) > MAX_COOKIE_NOTICE_CHARS and len(tokens) > MAX_COPYRIGHT_WORDS:
+        # Every other rule is about short paragraphs; a long one can only be a menu line.
+        return "navigation" if _MENU_SEPARATOR.search(text) and is_navigation_line(text, tokens) else ""
+    if is_phrase_paragraph(text, _DONATION, tokens=tokens):
         return "donation_appeal"
     if len(tokens) <= MAX_RELATED_LINK_WORDS and _RELATED_LINK.match(text):
         return "related_links"
     if _AD_MARKER.match(text):
         return "advertising_marker"
-    if is_phrase_paragraph(text, _PROMPTS):
+    if is_phrase_paragraph(text, _PROMPTS, tokens=tokens):
         return "newsletter_social_prompt"
-    if is_phrase_paragraph(text, _COMMENTS, residue=1):
+    if is_phrase_paragraph(text, _COMMENTS, residue=1, tokens=tokens):
         return "comment_prompt"
-    if is_navigation_line(text):
+    if is_navigation_line(text, tokens):
         return "navigation"
     if is_date_line(tokens):
         return "date_line"
@@ -380,4 +385,4 @@ def _is_paywall_prompt(text: str) -> bool:
         return False
     if _PAYWALL_PERCENT.search(text):
         return True
-    return is_phrase_paragraph(text, _PAYWALL, residue=4)
+    return is_phrase_paragraph(text, _PAYWALL, residue=4, tokens=tokens)

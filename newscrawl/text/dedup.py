@@ -9,6 +9,7 @@ the shorter one's distinct words found in the longer one.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from newscrawl.text import phrases
@@ -50,9 +51,11 @@ def _stems(text: str) -> set[str]:
 
 
 def _stem_share(text: str, other: str) -> float:
-    """Share of ``text``'s content-word stems found in ``other``."""
+    """Share of ``text``'s content-word stems found in ``other`` (as substrings: cheap on a
+    whole article, and a stem inside a longer word is the same word often enough)."""
     stems = _stems(text)
-    return len(stems & _stems(other)) / len(stems) if stems else 0.0
+    other = other.lower()
+    return sum(stem in other for stem in stems) / len(stems) if stems else 0.0
 
 
 def strip_attribution(text: str) -> str:
@@ -128,6 +131,7 @@ def dedup_lead_and_paragraphs(lead: str, paragraphs: list[str], threshold: float
     kinds = kinds or ["p"] * len(paragraphs)
     lead_tokens = _tokens(lead)
     kept_tokens: list[set[str]] = []
+    pairs_in: dict[str, list[int]] = {}
     for text, kind in zip(paragraphs, kinds):
         tokens = _tokens(text)
         if len(tokens) < MIN_DEDUP_WORDS or kind not in _PROSE:
@@ -145,19 +149,31 @@ def dedup_lead_and_paragraphs(lead: str, paragraphs: list[str], threshold: float
             else:
                 out.removed.append(Removal("lead_repeat", text))
             continue
-        for index, earlier in enumerate(kept_tokens):
-            if (len(earlier) >= MIN_REPEAT_WORDS and len(tokens) >= MIN_REPEAT_WORDS
-                    and _near_duplicate(tokens, earlier, threshold)):
+        # Earlier paragraphs sharing a word pair with this one, in page order (an index of
+        # word pairs keeps this linear in the text, not quadratic in the paragraphs).
+        shared = Counter(i for pair in tokens for i in pairs_in.get(pair, ())) if len(tokens) >= MIN_REPEAT_WORDS else {}
+        # Only those sharing enough pairs can contain each other (``_near_duplicate``).
+        for index in sorted(i for i, n in shared.items() if n >= threshold * min(len(tokens), len(kept_tokens[i]))):
+            earlier = kept_tokens[index]
+            if len(earlier) >= MIN_REPEAT_WORDS and _near_duplicate(tokens, earlier, threshold):
                 if len(tokens) > len(earlier) and containment(earlier, tokens) >= threshold:
                     out.removed.append(Removal("paragraph_repeat", out.paragraphs[index]))
                     out.paragraphs[index], kept_tokens[index] = text, tokens
+                    _index(pairs_in, tokens, index)
                 else:
                     out.removed.append(Removal("paragraph_repeat", text))
                 break
         else:
+            if len(tokens) >= MIN_REPEAT_WORDS:
+                _index(pairs_in, tokens, len(kept_tokens))
             out.paragraphs.append(text)
             kept_tokens.append(tokens)
     return out
+
+
+def _index(pairs_in: dict[str, list[int]], tokens: set[str], index: int) -> None:
+    for pair in tokens:
+        pairs_in.setdefault(pair, []).append(index)
 
 
 def _near_duplicate(a: set[str], b: set[str], threshold: float) -> bool:

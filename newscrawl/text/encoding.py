@@ -34,13 +34,14 @@ _LANGUAGE_CANDIDATES = {
 }
 _LANG_ATTRIBUTE = re.compile(rb"<html[^>]*?\slang\s*=\s*[\"']?([a-zA-Z]{2})\b", re.IGNORECASE)
 _DETECTION_SAMPLE = 8192
-# Lines with non-ASCII bytes decide the charset; ASCII lines decode the same in all.
-_NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*")
+# The bytes around non-ASCII runs decide the charset; ASCII decodes the same in all.
+_NON_ASCII_RUN = re.compile(rb"[\x80-\xff]+")
+_CONTEXT_BYTES = 24
 # Non-letters that are common in text and never evidence of a wrong code page.
 _TEXT_SYMBOLS = frozenset("„”“‘’‚«»‹›–—…·•°€£§©®™\u00a0\u202f\u2009\u00ad×÷½¼¾²³¹µ")
 
 _C1_CONTROL = re.compile("[\x80-\x9f]")
-_NON_ASCII_BYTE = re.compile(rb"[\x80-\xff]")
+_ASCII_BYTES = bytes(range(128))
 _UTF8_SEQUENCE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
     rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
@@ -124,7 +125,7 @@ def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
 
 def utf8_share(body: bytes) -> float:
     """Share of the non-ASCII bytes of ``body`` that form valid UTF-8 sequences."""
-    non_ascii = len(_NON_ASCII_BYTE.findall(body))
+    non_ascii = len(body.translate(None, _ASCII_BYTES))
     if not non_ascii:
         return 1.0
     return sum(len(m) for m in _UTF8_SEQUENCE.findall(body)) / non_ascii
@@ -133,7 +134,14 @@ def utf8_share(body: bytes) -> float:
 def detect_encoding(body: bytes, declared: str = "") -> str:
     """The charset, among the detector's guesses and common code pages, whose decoding of
     ``body`` produces the fewest characters that are neither letters nor text symbols."""
-    sample = b"\n".join(_NON_ASCII_LINE.findall(body[:200_000]))[:_DETECTION_SAMPLE]
+    pieces, size = [], 0
+    for run in _NON_ASCII_RUN.finditer(body):
+        piece = body[max(0, run.start() - _CONTEXT_BYTES): run.end() + _CONTEXT_BYTES]
+        pieces.append(piece)
+        size += len(piece)
+        if size >= _DETECTION_SAMPLE:
+            break
+    sample = b"\n".join(pieces)
     candidates: list[str] = []
     if declared and declared != "utf-8":
         candidates.append(declared)

@@ -84,7 +84,8 @@ def layout_rules(texts: list[str], kinds: list[str], groups: list[int], zones: P
     if not texts:
         return rules
     counts = [_word_count(t) for t in texts]
-    shares = [zones.link_share(t) if zones.anchors else 0.0 for t in texts]
+    # Only short blocks can be links; a long one is prose whatever it links to.
+    shares = [zones.link_share(t) if n <= MAX_LINK_WORDS else 0.0 for t, n in zip(texts, counts)]
     linky = [s >= LINK_SHARE and 0 < n <= MAX_LINK_WORDS for s, n in zip(shares, counts)]
 
     # Lists whose items are mostly links.

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from lxml.etree import XPath
 
 from newscrawl.text.normalize import normalize_paragraph
-from newscrawl.text.zones import scan_roles
+from newscrawl.text.zones import PageScan, scan_page
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 
@@ -159,24 +159,19 @@ def _split_tags(value: Any) -> list[str]:
     return []
 
 
-_LD_SCRIPTS = XPath('//script[@type="application/ld+json"]')
-_META_TAGS = XPath("//meta[@content]")
-_H1 = XPath("//h1")
-_TITLE = XPath("//title")
-_CANONICAL = XPath('//link[@rel="canonical"]/@href')
-_ARTICLES = XPath("count(//article)")
 # A standfirst is a few sentences: shorter is a label, longer is the article itself.
 STANDFIRST_CHARS = (40, 800)
 # A title longer than this is a standfirst or a paragraph, not a headline.
 MAX_TITLE_CHARS = 300
 
 
-def read_metadata(tree: Any, roles: dict[str, list[Any]] | None = None) -> PageMetadata:
-    """Metadata of a parsed page (``lxml.html`` tree); ``roles`` is ``zones.scan_roles(tree)``."""
-    roles = scan_roles(tree) if roles is None else roles
+def read_metadata(tree: Any, scan: PageScan | None = None) -> PageMetadata:
+    """Metadata of a parsed page (``lxml.html`` tree); ``scan`` is ``zones.scan_page(tree)``."""
+    scan = scan_page(tree) if scan is None else scan
+    roles, tags = scan.roles, scan.tags
     meta = PageMetadata()
     article_ld: dict = {}
-    for script in _LD_SCRIPTS(tree):
+    for script in (s for s in tags["script"] if s.get("type") == "application/ld+json"):
         try:
             data = json.loads(script.text_content() or "null", strict=False)
         except (ValueError, RecursionError):
@@ -187,7 +182,7 @@ def read_metadata(tree: Any, roles: dict[str, list[Any]] | None = None) -> PageM
             if types & _ARTICLE_TYPES and not article_ld and (obj.get("headline") or obj.get("articleBody")):
                 article_ld = obj
     props: dict[str, list[str]] = {}
-    for node in _META_TAGS(tree):
+    for node in (m for m in tags["meta"] if m.get("content") is not None):
         key = (node.get("property") or node.get("name") or node.get("itemprop") or "").strip().lower()
         if key:
             props.setdefault(key, []).append(node.get("content", ""))
@@ -203,7 +198,7 @@ def read_metadata(tree: Any, roles: dict[str, list[Any]] | None = None) -> PageM
     meta.site_name = first("og:site_name", "application-name") or meta.site_name
     meta.description = _text(article_ld.get("description")) or first("og:description", "description", "twitter:description")
     meta.standfirst = _standfirst(roles["standfirst"])
-    meta.title = _title(tree, article_ld, first, meta.site_name, meta.standfirst)
+    meta.title = _title(tags, article_ld, first, meta.site_name, meta.standfirst)
     meta.authors = _names(article_ld.get("author")) or [
         n for v in props.get("author", []) + props.get("article:author", []) for n in _names(v)
     ] or _byline(roles["bio"])
@@ -219,20 +214,20 @@ def read_metadata(tree: Any, roles: dict[str, list[Any]] | None = None) -> PageM
     )
     meta.tags = _dedup(_split_tags(article_ld.get("keywords")) or [
         normalize_paragraph(t) for t in props.get("article:tag", []) if normalize_paragraph(t)
-    ] or _split_tags(first("news_keywords")) or _tag_links(tree))  # plain "keywords" is SEO filler
+    ] or _split_tags(first("news_keywords")) or _tag_links(tags["a"]))  # plain "keywords" is SEO filler
     meta.section = _text(article_ld.get("articleSection")) or first("article:section", "section") or _breadcrumb_section(roles["breadcrumb"], meta.site_name)
     meta.credits = _figure_credits(roles["caption"])
     image = article_ld.get("image")
     meta.image = (_text(image.get("url")) if isinstance(image, dict) else _text(image)) or first("og:image", "twitter:image")
-    canonical = _CANONICAL(tree)
-    meta.canonical_url = (canonical[0].strip() if canonical else "") or first("og:url")
+    canonical = next((l.get("href") for l in tags["link"] if l.get("rel") == "canonical" and l.get("href")), "")
+    meta.canonical_url = canonical.strip() or first("og:url")
     meta.og_type = first("og:type").lower()
     free = article_ld.get("isAccessibleForFree")
     if free is not None:
         meta.accessible_for_free = str(free).lower() not in ("false", "0", "no")
     body = article_ld.get("articleBody")
     meta.article_body = body.strip() if isinstance(body, str) else ""
-    meta.article_count = int(_ARTICLES(tree))
+    meta.article_count = len(tags["article"])
     meta.tdm_reserved = first("tdm-reservation") == "1"
     meta.tdm_policy = first("tdm-policy") or None
     return meta
@@ -259,17 +254,17 @@ _ELLIPSIS = ("…", "...")
 _SITE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " « ", " » ")
 
 
-def _title(tree: Any, article_ld: dict, first: Any, site_name: str, standfirst: str) -> str:
+def _title(tags: dict[str, list[Any]], article_ld: dict, first: Any, site_name: str, standfirst: str) -> str:
     """The headline: JSON-LD headline, og:title, ``<h1>``, ``<title>`` — whole, never the
     standfirst. A headline cut short (JSON-LD allows 110 characters; some sites cut at
     100, with or without "…") gives way to a longer candidate that starts with it."""
     h1 = ""
-    for node in _H1(tree)[:3]:
+    for node in tags["h1"][:3]:
         h1 = normalize_paragraph(node.text_content())
         if h1 and h1.lower() != site_name.lower():
             break
         h1 = ""
-    title_tag = _TITLE(tree)
+    title_tag = tags["title"]
     candidates = [
         _text(article_ld.get("headline")),
         _strip_site(first("og:title"), site_name),
@@ -307,12 +302,9 @@ def _byline(nodes: list[Any]) -> list[str]:
     return []
 
 
-_TAG_LINKS = XPath('//a[contains(concat(" ", normalize-space(@rel), " "), " tag ") and not(contains(@rel, "category"))]')
-
-
-def _tag_links(tree: Any) -> list[str]:
+def _tag_links(anchors: list[Any]) -> list[str]:
     """<a rel="tag"> links (WordPress and others), not the category links."""
-    links = _TAG_LINKS(tree)
+    links = [a for a in anchors if "tag" in (a.get("rel") or "").split() and "category" not in (a.get("rel") or "")]
     return [t for t in (normalize_paragraph(a.text_content()) for a in links[:30]) if t]
 
 
