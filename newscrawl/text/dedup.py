@@ -132,23 +132,24 @@ def dedup_lead_and_paragraphs(lead: str, paragraphs: list[str], threshold: float
     lead_tokens = _tokens(lead)
     kept_tokens: list[set[str]] = []
     pairs_in: dict[str, list[int]] = {}
-    for text, kind in zip(paragraphs, kinds):
+    for position, (text, kind) in enumerate(zip(paragraphs, kinds)):
         tokens = _tokens(text)
         if len(tokens) < MIN_DEDUP_WORDS or kind not in _PROSE:
             out.paragraphs.append(text)
             kept_tokens.append(set() if kind not in _PROSE else tokens)
             continue
         if len(lead_tokens) >= MIN_DEDUP_WORDS and _near_duplicate(tokens, lead_tokens, threshold):
-            if (
-                containment(lead_tokens, tokens) >= threshold
-                and len(tokens) > len(lead_tokens) * 1.2
-            ):
-                # The body's version says more: it becomes the lead (kept once, there).
+            says_more = containment(lead_tokens, tokens) >= threshold and len(tokens) > len(lead_tokens) * 1.2
+            if not says_more:
+                out.removed.append(Removal("lead_repeat", text))
+                continue
+            if position < LEAD_SEARCH_PARAGRAPHS:
+                # The body's version at the top says more: it becomes the lead (kept once, there).
                 out.removed.append(Removal("lead_repeat", out.lead))
                 out.lead, lead_tokens = text, tokens
-            else:
-                out.removed.append(Removal("lead_repeat", text))
-            continue
+                continue
+            # Further down, a paragraph that says more than the lead is the story quoted by
+            # the standfirst: both stay.
         # Earlier paragraphs sharing a word pair with this one, in page order (an index of
         # word pairs keeps this linear in the text, not quadratic in the paragraphs).
         shared = Counter(i for pair in tokens for i in pairs_in.get(pair, ())) if len(tokens) >= MIN_REPEAT_WORDS else {}

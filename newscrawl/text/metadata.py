@@ -251,26 +251,25 @@ def _standfirst(nodes: list[Any]) -> str:
 
 
 _ELLIPSIS = ("…", "...")
-_SITE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " « ", " » ")
+_SITE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " « ", " » ", " / ")
 
 
 def _title(tags: dict[str, list[Any]], article_ld: dict, first: Any, site_name: str, standfirst: str) -> str:
     """The headline: JSON-LD headline, og:title, ``<h1>``, ``<title>`` — whole, never the
     standfirst. A headline cut short (JSON-LD allows 110 characters; some sites cut at
     100, with or without "…") gives way to a longer candidate that starts with it."""
-    h1 = ""
-    for node in tags["h1"][:3]:
-        h1 = normalize_paragraph(node.text_content())
-        if h1 and h1.lower() != site_name.lower():
-            break
-        h1 = ""
     title_tag = tags["title"]
+    page_title = normalize_paragraph(title_tag[0].text_content()) if title_tag else ""
+    og_title = first("og:title")
+    # The headline's <h1>, not the logo's: the one the page's titles start with, else the first.
+    h1s = [t for t in (normalize_paragraph(n.text_content()) for n in tags["h1"][:3]) if t and t.lower() != site_name.lower()]
+    h1 = next((t for t in h1s if og_title.startswith(t) or page_title.startswith(t)), h1s[0] if h1s else "")
     candidates = [
         _text(article_ld.get("headline")),
-        _strip_site(first("og:title"), site_name),
+        _strip_site(og_title, site_name),
         h1,
         _strip_site(first("twitter:title"), site_name),
-        _strip_site(normalize_paragraph(title_tag[0].text_content()) if title_tag else "", site_name),
+        _strip_site(page_title, site_name),
     ]
     candidates = [c for c in candidates if c and len(c) <= MAX_TITLE_CHARS and c.lower() != standfirst.lower()]
     if not candidates:
@@ -283,6 +282,10 @@ def _title(tags: dict[str, list[Any]], article_ld: dict, first: Any, site_name: 
         rest = longer[len(stem):]
         if longer.startswith(stem) and rest.strip() and not rest.startswith(_SITE_SEPARATORS):
             return longer if not longer.endswith(_ELLIPSIS) else title
+    # "Headline / Section / site.com" when the <h1> says "Headline": the tail is no headline.
+    for shorter in candidates[1:]:
+        if len(shorter) < len(title) and title.startswith(shorter) and title[len(shorter):].startswith(_SITE_SEPARATORS):
+            return shorter
     return title
 
 
