@@ -32,6 +32,11 @@ _LANGUAGE_CANDIDATES = {
     **dict.fromkeys(("lt", "lv", "et"), ("cp1257", "iso8859_13")),
     "el": ("cp1253", "iso8859_7"), "tr": ("cp1254", "iso8859_9"),
 }
+# Non-ASCII letters of languages whose pages are often mislabelled between close code pages.
+_ALPHABETS = {
+    "pl": frozenset("ąćęłńóśźż"), "cs": frozenset("áčďéěíňóřšťúůýž"), "sk": frozenset("áäčďéíĺľňóôŕšťúýž"),
+    "hu": frozenset("áéíóöőúüű"), "de": frozenset("äöüß"),
+}
 _LANG_ATTRIBUTE = re.compile(rb"<html[^>]*?\slang\s*=\s*[\"']?([a-zA-Z]{2})\b", re.IGNORECASE)
 _DETECTION_SAMPLE = 8192
 # The bytes around non-ASCII runs decide the charset; ASCII decodes the same in all.
@@ -117,10 +122,42 @@ def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
         else:
             # C1 control characters are what another code page's letters become
             # (windows-1250 "ś" read as ISO-8859-2): the declaration is wrong.
-            if not _C1_CONTROL.search(text):
+            if not _C1_CONTROL.search(text) and not _foreign_letters(_sample(body), _language(body), declared_codec):
                 return Decoded(text, declared or declared_codec)
     encoding = detect_encoding(body, declared_codec)
-    return Decoded(to_unicode(body, encoding), encoding, FALLBACK_DETECTED)
+    fallback = "" if _codec(encoding) == declared_codec else FALLBACK_DETECTED
+    return Decoded(to_unicode(body, encoding), encoding, fallback)
+
+
+def _sample(body: bytes) -> bytes:
+    """The bytes around the page's first non-ASCII runs (they decide the charset)."""
+    pieces, size = [], 0
+    for run in _NON_ASCII_RUN.finditer(body):
+        piece = body[max(0, run.start() - _CONTEXT_BYTES): run.end() + _CONTEXT_BYTES]
+        pieces.append(piece)
+        size += len(piece)
+        if size >= _DETECTION_SAMPLE:
+            break
+    return b"\n".join(pieces)
+
+
+def _language(body: bytes) -> str:
+    """The page's ``<html lang>`` (two letters, lower-cased) or ``""``."""
+    match = _LANG_ATTRIBUTE.search(body[:4096])
+    return match.group(1).decode().lower() if match else ""
+
+
+def _foreign_letters(sample: bytes, language: str, encoding: str) -> int:
+    """Letters that ``language`` does not have in ``sample`` decoded as ``encoding``: "š" in
+    Polish text is a windows-1250 "ą" read as ISO-8859-2 (0 when the alphabet is unknown)."""
+    alphabet = _ALPHABETS.get(language)
+    if not alphabet:
+        return 0
+    try:
+        text = sample.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return len(sample)
+    return sum(1 for char in text if not char.isascii() and char.isalpha() and char.lower() not in alphabet)
 
 
 def utf8_share(body: bytes) -> float:
@@ -134,19 +171,12 @@ def utf8_share(body: bytes) -> float:
 def detect_encoding(body: bytes, declared: str = "") -> str:
     """The charset, among the detector's guesses and common code pages, whose decoding of
     ``body`` produces the fewest characters that are neither letters nor text symbols."""
-    pieces, size = [], 0
-    for run in _NON_ASCII_RUN.finditer(body):
-        piece = body[max(0, run.start() - _CONTEXT_BYTES): run.end() + _CONTEXT_BYTES]
-        pieces.append(piece)
-        size += len(piece)
-        if size >= _DETECTION_SAMPLE:
-            break
-    sample = b"\n".join(pieces)
+    sample = _sample(body)
+    language = _language(body)
     candidates: list[str] = []
     if declared and declared != "utf-8":
         candidates.append(declared)
-    language = _LANG_ATTRIBUTE.search(body[:4096])
-    candidates.extend(_LANGUAGE_CANDIDATES.get(language.group(1).decode().lower(), ()) if language else ())
+    candidates.extend(_LANGUAGE_CANDIDATES.get(language, ()))
     candidates.extend(_COMMON_CANDIDATES)
     candidates.extend(_codec(r.encoding) for r in list(from_bytes(sample))[:4])
     best, best_score = "cp1252", None
@@ -155,7 +185,7 @@ def detect_encoding(body: bytes, declared: str = "") -> str:
             text = sample.decode(name)
         except (UnicodeDecodeError, LookupError):
             continue
-        score = _oddity(text)
+        score = _oddity(text) + _foreign_letters(sample, language, name)
         if best_score is None or score < best_score:
             best, best_score = name, score
     return best
