@@ -92,6 +92,21 @@ def test_the_paywalled_story_text_inside_a_paywall_container_stays():
     assert article.text.split("\n\n") == STORY
 
 
+def test_a_metered_paywall_marker_inside_a_full_text_goes_and_the_text_after_it_stays():
+    article = build(paragraphs(STORY[:2] + ["Pozostało 60% artykułu"] + STORY[2:]))
+    assert article.text.split("\n\n") == STORY and rules(article)["paywall_prompt"] == ["Pozostało 60% artykułu"]
+    assert article.paywalled is False
+    teaser = build(paragraphs(STORY[:2] + ["Pozostało 60% artykułu"]) + "<p>RIRM</p>")
+    assert teaser.paywalled is True and teaser.text.split("\n\n") == STORY[:2]
+
+
+def test_interview_questions_stay():
+    body = (paragraphs([STORY[0]]) + "<p><strong>Czy spotkanie się odbędzie?</strong></p>" + paragraphs([STORY[1]])
+            + "<h3>A co z Ukrainą?</h3>" + paragraphs(STORY[2:]))
+    article = build(body)
+    assert article.text.split("\n\n") == [STORY[0], "Czy spotkanie się odbędzie?", STORY[1], "A co z Ukrainą?", *STORY[2:]]
+
+
 def test_a_closing_word_is_no_sign_off():
     article = build(paragraphs(STORY + ["Koniec"]))
     assert article.text.split("\n\n")[-1] == "Koniec"

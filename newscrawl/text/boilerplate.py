@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from newscrawl.text import phrases
 from newscrawl.text.fingerprint import paragraph_fingerprint
-from newscrawl.text.layout import layout_rules, tail_rule
+from newscrawl.text.layout import STORY_PARAGRAPH_WORDS, layout_rules, tail_rule
 from newscrawl.text.zones import PageZones
 
 # Words as the rules see them: "Kresy.pl", "e-mail" and "PAP/Reuters" parts stay whole.
@@ -294,6 +294,7 @@ def strip_boilerplate(
     out = Cleaned(paragraphs=[])
     folded_title = " ".join(words(title))
     in_link_list = False
+    last_prompt: int | None = None
     for index, text in enumerate(paragraphs):
         tokens = words(text)
         if index < 6 and folded_title and " ".join(tokens) == folded_title:
@@ -331,10 +332,20 @@ def strip_boilerplate(
             out.removed.append(Removal("source_line", text))
             out.add_credit(index, source)
             continue
+        if _is_paywall_prompt(text, tokens):
+            # A metered paywall's marker inside a text served in full: the marker goes, the
+            # story after it stays (the record is a teaser only if nothing follows).
+            out.removed.append(Removal("paywall_prompt", text))
+            last_prompt = index
+            continue
         out.paragraphs.append(text)
         out.kinds.append(kinds[index])
         out.kept_at.append(index)
     _strip_tail(out, site_names, outlet_table)
+    if last_prompt is not None and not any(
+        at > last_prompt and len(words(text)) >= STORY_PARAGRAPH_WORDS for at, text in zip(out.kept_at, out.paragraphs)
+    ):
+        out.paywalled = True
     out.sort_credits()
     return out
 
@@ -379,8 +390,8 @@ def _signature_credit(signature: str) -> str:
     return signature[1:-1].strip() if signature.startswith("(") and signature.endswith(")") else signature
 
 
-def _is_paywall_prompt(text: str) -> bool:
-    tokens = words(text)
+def _is_paywall_prompt(text: str, tokens: list[str] | None = None) -> bool:
+    tokens = words(text) if tokens is None else tokens
     if len(tokens) > MAX_PAYWALL_PROMPT_WORDS:
         return False
     if _PAYWALL_PERCENT.search(text):
