@@ -1,28 +1,53 @@
 """One page → one record: the single pure call the pipeline (or a worker process) makes.
 
-extract (trafilatura + page metadata) → boilerplate rules → lead/paragraph dedup →
-validation → language. Every removal is recorded in ``cleaning.removed``.
+decode → parse (one tree) → metadata and page zones → trafilatura's body → boilerplate
+rules → structured-data check → lead and paragraph dedup → validation → language. Every
+removal is recorded in ``cleaning.removed``.
+
+``build_article`` never raises. An internal failure falls back to trafilatura's plain text
+of the page; everything worth counting that happened (a fallback, an encoding guess, a
+date dropped as implausible) is a short name in ``cleaning["events"]``, which the pipeline
+counts as ``newscrawl/text/<event>``. A page that gives no record is a ``Rejected`` with a
+reason.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 import trafilatura
 
 from newscrawl import __version__
 from newscrawl.items import Article, FetchedPage
-from newscrawl.text.boilerplate import split_names, strip_boilerplate, words
-from newscrawl.text.dedup import dedup_lead_and_paragraphs
-from newscrawl.text.encoding import decode_html
-from newscrawl.text.extract import extract_page
+from newscrawl.text.boilerplate import split_names, strip_boilerplate
+from newscrawl.text.dedup import choose_lead, dedup_lead_and_paragraphs
+from newscrawl.text.encoding import decode_html, looks_binary
+from newscrawl.text.extract import Block, blocks_of_text, extract_blocks
 from newscrawl.text.language import detect_language
+from newscrawl.text.metadata import PageMetadata, read_metadata
 from newscrawl.text.normalize import content_hash, join_paragraphs, normalize_paragraph
+from newscrawl.text.structured import compare_with_article_body
+from newscrawl.text.tree import load_tree
 from newscrawl.text.validate import listing_reason
+from newscrawl.text.zones import PageZones, read_zones, scan_page
 
 # Bump when the text stage changes what it produces, so stored records can be reprocessed.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
+
+# Dates outside [EARLIEST_DATE, fetched_at + LATEST_AHEAD] are errors of the page
+# (1970-01-01 from a zero timestamp, a far-future placeholder): dropped and counted.
+EARLIEST_DATE = datetime(1990, 1, 1, tzinfo=timezone.utc)
+LATEST_AHEAD = timedelta(days=1)
+
+# Tags of an HTML document; a body without any is not a page.
+_MARKUP = re.compile(
+    r"<(?:!doctype|html|head|body|meta|title|p|div|span|br|a|article|main|section|table|h[1-6]|ul|ol|li|script|style|link)\b",
+    re.IGNORECASE,
+)
+_MARKUP_SCAN_CHARS = 65536
 
 
 @dataclass(frozen=True)
@@ -48,84 +73,152 @@ class Rejected:
     detail: str = ""
 
 
-def _looks_like_html(text: str) -> bool:
-    head = text[:4096].lower()
-    return "<" in head and any(tag in head for tag in ("<html", "<body", "<head", "<p", "<div", "<!doctype", "<article", "<meta", "<title"))
+class _Progress:
+    """The step ``build_article`` is in, to name a failure (``fallback/<step>_error``)."""
+
+    step = "decode"
 
 
 def build_article(page: FetchedPage, options: TextOptions) -> Article | Rejected:
-    """Turn a fetched page into a clean ``Article`` or say why not."""
+    """Turn a fetched page into a clean ``Article`` or say why not. Never raises."""
+    events: list[str] = []
+    progress = _Progress()
+    try:
+        return _build(page, options, events, progress)
+    except Exception as error:  # noqa: BLE001 — a bug or a pathological page must not lose the article
+        events.append(f"fallback/{progress.step}_error")
+        try:
+            return _fallback(page, options, events)
+        except Exception as second:  # noqa: BLE001
+            return Rejected("extraction_failed", f"{progress.step}: {type(error).__name__}: {error}; "
+                                                 f"fallback: {type(second).__name__}: {second}"[:300])
+
+
+def _build(page: FetchedPage, options: TextOptions, events: list[str], progress: _Progress) -> Article | Rejected:
     if not page.body or not page.body.strip():
         return Rejected("empty_page")
-    if b"\x00" in page.body[:4096] and not page.body.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if looks_binary(page.body):
         return Rejected("not_html", "binary content")
-    html, encoding = decode_html(page.body, page.headers.get("content-type"))
-    if not _looks_like_html(html):
+    decoded = decode_html(page.body, page.headers.get("content-type"))
+    if decoded.fallback:
+        events.append(f"encoding/fallback_{decoded.fallback}")
+    if not _MARKUP.search(decoded.text, 0, _MARKUP_SCAN_CHARS):
         return Rejected("not_html", "no HTML markup")
-    extracted = extract_page(html, page.url)
-    if not extracted.is_document:
+    progress.step = "parse"
+    tree = load_tree(decoded.text)
+    if tree is None:
         return Rejected("not_html", "unparseable markup")
-    if not extracted.title:
+    progress.step = "metadata"
+    scan = scan_page(tree)
+    meta = read_metadata(tree, scan)
+    zones = read_zones(scan)
+    progress.step = "trafilatura"
+    blocks = extract_blocks(tree, page.url)
+    progress.step = "clean"
+    title = meta.title or next((b.text for b in blocks if b.kind == "head"), "")
+    if not title:
         return Rejected("no_title")
-    listing = listing_reason(page.url, extracted.metadata)
+    listing = listing_reason(page.url, meta, blocks, zones)
     if listing:
         return Rejected("listing_page", listing)
+    return _record(page, options, events, progress, meta, zones, blocks, title, decoded.encoding, decoded.fallback)
 
+
+def _record(page: FetchedPage, options: TextOptions, events: list[str], progress: _Progress, meta: PageMetadata,
+            zones: PageZones, blocks: list[Block], title: str, encoding: str, encoding_fallback: str) -> Article | Rejected:
+    """Clean, dedup, validate and assemble the record (also the fallback's path)."""
+    host = urlsplit(page.url).hostname or ""
     cleaned = strip_boilerplate(
-        extracted.paragraphs,
-        title=extracted.title,
+        [b.text for b in blocks],
+        title=title,
         outlet_phrases=options.outlet_phrases,
         learned=options.learned_boilerplate,
-        site_names=tuple(n for n in (extracted.site_name, urlsplit(page.url).hostname or "") if n),
+        site_names=tuple(n for n in (meta.site_name, host) if n),
+        kinds=[b.kind for b in blocks],
+        groups=[b.group for b in blocks],
+        zones=zones,
     )
-    lead = extracted.lead
-    if words(lead) == words(extracted.title):
-        lead = ""  # a description that only repeats the headline is no lead
-    deduped = dedup_lead_and_paragraphs(lead, cleaned.paragraphs, options.dedup_threshold)
+    progress.step = "structured_data"
+    checked = compare_with_article_body(meta.article_body, cleaned.paragraphs, cleaned.kinds)
+    events.extend(checked.events)
+    progress.step = "dedup"
+    lead, paragraphs, kinds = choose_lead(meta, title, checked.paragraphs, checked.kinds, options.dedup_threshold)
+    deduped = dedup_lead_and_paragraphs(lead, paragraphs, options.dedup_threshold, kinds=kinds)
     text = join_paragraphs(deduped.paragraphs)
     if len(text) < options.min_text_chars:
         return Rejected("text_too_short", f"{len(text)} chars")
-    language, confidence = detect_language(f"{extracted.title}\n{text}")
+    progress.step = "language"
+    language, confidence = detect_language(f"{title}\n{text}")
     if options.languages and language not in options.languages:
         return Rejected("language", language or "unknown")
 
-    authors = _merge(extracted.authors, cleaned.authors)
-    paywalled = cleaned.paywalled or extracted.metadata.accessible_for_free is False
+    published_at = _plausible(meta.published_at, page.fetched_at, "published", events)
+    modified_at = _plausible(meta.modified_at, page.fetched_at, "modified", events)
     removed = [asdict(r) for r in cleaned.removed + deduped.removed]
+    http = {"status": page.status, "content_type": page.headers.get("content-type", ""), "encoding": encoding}
+    if encoding_fallback:
+        http["encoding_fallback"] = encoding_fallback
+    cleaning: dict = {"removed": removed, "rules": sorted({r["rule"] for r in removed}), "events": events}
+    if checked.unconfirmed:
+        cleaning["not_in_article_body"] = checked.unconfirmed
+    if checked.recovered:
+        cleaning["recovered"] = checked.recovered
     return Article(
         url=page.url,
         outlet=page.outlet,
-        domain=urlsplit(page.url).hostname or "",
-        title=extracted.title,
+        domain=host,
+        title=title,
         lead=normalize_paragraph(deduped.lead),
         text=text,
-        authors=authors,
-        published_at=extracted.published_at,
-        modified_at=extracted.modified_at,
+        authors=_merge(meta.authors, cleaned.authors),
+        published_at=published_at,
+        modified_at=modified_at,
         language=language,
         language_confidence=confidence,
-        tags=extracted.tags,
-        section=extracted.section,
-        image=extracted.image,
-        site_name=extracted.site_name,
-        canonical_url=extracted.canonical_url,
-        credits=_merge(extracted.metadata.credits, cleaned.credits),
-        paywalled=paywalled,
+        tags=meta.tags,
+        section=meta.section,
+        image=meta.image,
+        site_name=meta.site_name,
+        canonical_url=meta.canonical_url,
+        credits=_merge(meta.credits, cleaned.credits),
+        paywalled=cleaned.paywalled or meta.accessible_for_free is False,
         tdm=tdm_of(page),
         content_hash=content_hash(text),
-        cleaning={"removed": removed, "rules": sorted({r["rule"] for r in removed})},
+        cleaning=cleaning,
         fetched_at=page.fetched_at,
-        http={
-            "status": page.status,
-            "content_type": page.headers.get("content-type", ""),
-            "encoding": encoding,
-        },
+        http=http,
         extractor={
             "newscrawl": __version__,
             "pipeline": PIPELINE_VERSION,
             "trafilatura": trafilatura.__version__,
         },
     )
+
+
+def _fallback(page: FetchedPage, options: TextOptions, events: list[str]) -> Article | Rejected:
+    """trafilatura's own plain text of the raw page: what bare trafilatura would give."""
+    document = trafilatura.bare_extraction(page.body, url=page.url, with_metadata=True, include_comments=False)
+    if document is None or not (document.text or "").strip():
+        return Rejected("extraction_failed", "no text after a fallback to trafilatura")
+    meta = PageMetadata(title=normalize_paragraph(document.title or ""),
+                        description=normalize_paragraph(document.description or ""),
+                        site_name=normalize_paragraph(document.sitename or ""))
+    blocks = blocks_of_text(document.text)
+    title = meta.title or blocks[0].text
+    return _record(page, options, events, _Progress(), meta, PageZones(), blocks, title, "", "")
+
+
+def _plausible(value: datetime | None, fetched_at: datetime | None, name: str, events: list[str]) -> datetime | None:
+    """``value`` unless it is before 1990 or more than a day after the fetch (then counted)."""
+    if value is None:
+        return None
+    now = fetched_at or datetime.now(timezone.utc)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)
+    if value < EARLIEST_DATE or value > now + LATEST_AHEAD:
+        events.append(f"date/implausible_{name}")
+        return None
+    return value
 
 
 # Set by the spider on every fetched page (see spiders/news.py).

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from newscrawl.text import phrases
 from newscrawl.text.fingerprint import paragraph_fingerprint
+from newscrawl.text.layout import STORY_PARAGRAPH_WORDS, layout_rules, tail_rule
+from newscrawl.text.zones import PageZones
 
 # Words as the rules see them: "Kresy.pl", "e-mail" and "PAP/Reuters" parts stay whole.
 _WORD = re.compile(r"\w+(?:[.'’\-]\w+)*", re.UNICODE)
@@ -21,7 +23,7 @@ _WORD = re.compile(r"\w+(?:[.'’\-]\w+)*", re.UNICODE)
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens of ``text``."""
-    return [w.lower() for w in _WORD.findall(text)]
+    return _WORD.findall(text.lower())
 
 
 def _phrase_table(items: Iterable[str]) -> dict[str, list[tuple[str, ...]]]:
@@ -71,9 +73,11 @@ def phrase_coverage(tokens: list[str], table: dict[str, list[tuple[str, ...]]]) 
     return matched, residue
 
 
-def is_phrase_paragraph(text: str, table: dict[str, list[tuple[str, ...]]], residue: int = MAX_RESIDUE_WORDS) -> bool:
-    """True when ``text`` is made of the table's phrases, give or take ``residue`` words."""
-    tokens = words(text)
+def is_phrase_paragraph(text: str, table: dict[str, list[tuple[str, ...]]], residue: int = MAX_RESIDUE_WORDS,
+                        tokens: list[str] | None = None) -> bool:
+    """True when ``text`` is made of the table's phrases, give or take ``residue`` words
+    (``tokens``: ``words(text)`` when the caller has them)."""
+    tokens = words(text) if tokens is None else tokens
     if not tokens or len(tokens) > MAX_PHRASE_PARAGRAPH_WORDS:
         return False
     matched, left = phrase_coverage(tokens, table)
@@ -137,7 +141,7 @@ MAX_COPYRIGHT_WORDS = 40
 _LINK_BULLET = re.compile(r"^[»›→▸▶•·■\-–]\s*\S")
 
 # The tail of an article (last paragraphs) is where signatures and credit lines live.
-TAIL_PARAGRAPHS = 3
+TAIL_PARAGRAPHS = 4
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,7 @@ class Removal:
 class Cleaned:
     paragraphs: list[str]
     removed: list[Removal] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)  # block kind of each kept paragraph
     credits: list[str] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
     paywalled: bool = False
@@ -200,9 +205,9 @@ def _name_line(match: re.Match[str] | None) -> str:
     return value
 
 
-def is_navigation_line(text: str) -> bool:
+def is_navigation_line(text: str, tokens: list[str] | None = None) -> bool:
     """A menu/tool line: "Strona główna | Region | Kraj", "Wersja do druku | Wróć do działu"."""
-    if is_phrase_paragraph(text, _NAVIGATION, residue=1):
+    if is_phrase_paragraph(text, _NAVIGATION, residue=1, tokens=tokens):
         return True
     parts = _MENU_SEPARATOR.split(text.strip(" |•·"))
     return len(parts) >= 3 and all(
@@ -230,21 +235,24 @@ def is_date_line(tokens: list[str]) -> bool:
 
 def _classify(text: str, outlet_table: dict, learned: frozenset[str], tokens: list[str]) -> str:
     """The name of the rule that makes ``text`` boilerplate, or ``""``."""
-    if outlet_table and is_phrase_paragraph(text, outlet_table):
+    if outlet_table and is_phrase_paragraph(text, outlet_table, tokens=tokens):
         return "outlet_phrase"
     if learned and paragraph_fingerprint(text) in learned:
         return "learned_boilerplate"
-    if is_phrase_paragraph(text, _DONATION):
+    if len(text) > MAX_COOKIE_NOTICE_CHARS and len(tokens) > MAX_COPYRIGHT_WORDS:
+        # Every other rule is about short paragraphs; a long one can only be a menu line.
+        return "navigation" if _MENU_SEPARATOR.search(text) and is_navigation_line(text, tokens) else ""
+    if is_phrase_paragraph(text, _DONATION, tokens=tokens):
         return "donation_appeal"
     if len(tokens) <= MAX_RELATED_LINK_WORDS and _RELATED_LINK.match(text):
         return "related_links"
     if _AD_MARKER.match(text):
         return "advertising_marker"
-    if is_phrase_paragraph(text, _PROMPTS):
+    if is_phrase_paragraph(text, _PROMPTS, tokens=tokens):
         return "newsletter_social_prompt"
-    if is_phrase_paragraph(text, _COMMENTS, residue=1):
+    if is_phrase_paragraph(text, _COMMENTS, residue=1, tokens=tokens):
         return "comment_prompt"
-    if is_navigation_line(text):
+    if is_navigation_line(text, tokens):
         return "navigation"
     if is_date_line(tokens):
         return "date_line"
@@ -269,17 +277,31 @@ def strip_boilerplate(
     outlet_phrases: tuple[str, ...] = (),
     learned: frozenset[str] = frozenset(),
     site_names: tuple[str, ...] = (),
+    kinds: list[str] | None = None,
+    groups: list[int] | None = None,
+    zones: PageZones | None = None,
 ) -> Cleaned:
-    """Apply every rule; return the kept paragraphs and what was removed, by rule."""
+    """Apply every rule; return the kept paragraphs and what was removed, by rule.
+
+    ``kinds`` and ``groups`` describe each paragraph's block (see ``extract.Block``);
+    ``zones`` tells where on the page a text stands (links, captions, boxes).
+    """
+    kinds = kinds or ["p"] * len(paragraphs)
+    groups = groups or [0] * len(paragraphs)
+    structural = layout_rules(paragraphs, kinds, groups, zones) if zones else [""] * len(paragraphs)
     outlet_table = _phrase_table(outlet_phrases)
     site_names = tuple(s.lower() for s in site_names if s)
     out = Cleaned(paragraphs=[])
     folded_title = " ".join(words(title))
     in_link_list = False
+    last_prompt: int | None = None
     for index, text in enumerate(paragraphs):
         tokens = words(text)
         if index < 6 and folded_title and " ".join(tokens) == folded_title:
             out.removed.append(Removal("title_repeat", text))
+            continue
+        if structural[index]:
+            out.removed.append(Removal(structural[index], text))
             continue
         if in_link_list and _LINK_BULLET.match(text) and len(tokens) <= MAX_RELATED_LINK_WORDS:
             out.removed.append(Removal("related_links", text))
@@ -310,9 +332,20 @@ def strip_boilerplate(
             out.removed.append(Removal("source_line", text))
             out.add_credit(index, source)
             continue
+        if _is_paywall_prompt(text, tokens):
+            # A metered paywall's marker inside a text served in full: the marker goes, the
+            # story after it stays (the record is a teaser only if nothing follows).
+            out.removed.append(Removal("paywall_prompt", text))
+            last_prompt = index
+            continue
         out.paragraphs.append(text)
+        out.kinds.append(kinds[index])
         out.kept_at.append(index)
     _strip_tail(out, site_names, outlet_table)
+    if last_prompt is not None and not any(
+        at > last_prompt and len(words(text)) >= STORY_PARAGRAPH_WORDS for at, text in zip(out.kept_at, out.paragraphs)
+    ):
+        out.paywalled = True
     out.sort_credits()
     return out
 
@@ -324,13 +357,20 @@ def _strip_tail(out: Cleaned, site_names: tuple[str, ...], outlet_table: dict) -
         last = out.paragraphs[-1]
         if is_credit_line(last, site_names):
             out.paragraphs.pop()
+            out.kinds.pop()
             out.removed.append(Removal("credit_line", last))
             out.add_credit(out.kept_at.pop(), last.strip())
         elif _is_paywall_prompt(last):
             out.paragraphs.pop()
+            out.kinds.pop()
             out.kept_at.pop()
             out.removed.append(Removal("paywall_prompt", last))
             out.paywalled = True
+        elif len(out.paragraphs) > 1 and tail_rule(last, out.kinds[-1], story_ended=True):
+            out.removed.append(Removal(tail_rule(last, out.kinds[-1], story_ended=True), last))
+            out.paragraphs.pop()
+            out.kinds.pop()
+            out.kept_at.pop()
         else:
             break
         examined += 1
@@ -350,10 +390,10 @@ def _signature_credit(signature: str) -> str:
     return signature[1:-1].strip() if signature.startswith("(") and signature.endswith(")") else signature
 
 
-def _is_paywall_prompt(text: str) -> bool:
-    tokens = words(text)
+def _is_paywall_prompt(text: str, tokens: list[str] | None = None) -> bool:
+    tokens = words(text) if tokens is None else tokens
     if len(tokens) > MAX_PAYWALL_PROMPT_WORDS:
         return False
     if _PAYWALL_PERCENT.search(text):
         return True
-    return is_phrase_paragraph(text, _PAYWALL, residue=4)
+    return is_phrase_paragraph(text, _PAYWALL, residue=4, tokens=tokens)

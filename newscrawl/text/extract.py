@@ -1,120 +1,158 @@
-"""Main-content extraction (trafilatura) into paragraphs, plus the page's metadata."""
+"""Main-content extraction: trafilatura's body as a list of typed blocks.
+
+trafilatura gets the page's tree (``tree.load_tree``: prepared as its own loader would) and
+no metadata search of its own (``metadata.read_metadata`` reads the page's metadata from the
+same tree), so its date search (htmldate, seconds on some pages) never runs.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any
 
 import trafilatura
+from lxml.html import HtmlElement
 
-from newscrawl.text.metadata import PageMetadata, parse_datetime, parse_html, read_metadata
 from newscrawl.text.normalize import normalize_paragraph
 
-__all__ = ["Extracted", "extract_page"]
+__all__ = ["Block", "extract_blocks", "blocks_of_text"]
 
-# trafilatura's XML elements that hold one block of text each.
-_BLOCKS = {"p", "head", "quote", "item", "row", "code", "cell"}
+# Elements of trafilatura's XML body that may hold blocks rather than text.
+_BLOCK_TAGS = frozenset({"p", "head", "list", "table", "quote", "code", "div", "item", "row", "cell"})
 
 
-@dataclass
-class Extracted:
-    title: str = ""
-    lead: str = ""
-    paragraphs: list[str] = field(default_factory=list)
-    authors: list[str] = field(default_factory=list)
-    published_at: datetime | None = None
-    modified_at: datetime | None = None
-    tags: list[str] = field(default_factory=list)
-    section: str = ""
-    image: str = ""
-    canonical_url: str = ""
-    site_name: str = ""
-    metadata: PageMetadata = field(default_factory=PageMetadata)
-    is_document: bool = False
+@dataclass(frozen=True)
+class Block:
+    """One paragraph of the extracted body.
+
+    ``kind``: ``p``, ``head`` (heading), ``item`` (list item), ``row`` (table row),
+    ``quote``, ``code``. ``group``: blocks of one list or table share a number (0: none), so
+    rules can look at a whole list at once.
+    """
+
+    text: str
+    kind: str = "p"
+    group: int = 0
+
+
+def extract_blocks(tree: HtmlElement, url: str) -> list[Block]:
+    """trafilatura's main text of ``tree`` (left untouched: trafilatura works on a copy)."""
+    document = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        with_metadata=False,  # our metadata is read from the same tree; no htmldate search
+        include_comments=False,
+        include_tables=True,
+        include_formatting=False,
+        deduplicate=False,
+    )
+    if document is None or getattr(document, "body", None) is None:
+        return []
+    walker = _Walker()
+    walker.container(document.body, "p")
+    return [b for b in walker.blocks if b.text]
+
+
+def blocks_of_text(text: str) -> list[Block]:
+    """Plain text (one paragraph a line) as blocks: the fallback's form."""
+    return [Block(t) for t in (normalize_paragraph(line) for line in text.splitlines()) if t]
+
+
+def _tag(element: Any) -> str:
+    return element.tag if isinstance(element.tag, str) else ""
 
 
 def _has_blocks(element: Any) -> bool:
-    return any(isinstance(c.tag, str) and c.tag in _BLOCKS | {"list", "table", "row"} for c in element)
+    return any(_tag(child) in _BLOCK_TAGS for child in element)
 
 
-def _lines(element: Any) -> list[str]:
-    """The text of one block, split at its line breaks (``<br>`` → trafilatura ``<lb/>``)."""
-    lines, current = [], [element.text or ""]
+def _inline_text(element: Any) -> str:
+    """All text of ``element`` (its children's too), without its tail."""
+    parts = [element.text or ""]
     for child in element:
-        if child.tag == "lb":
-            lines.append("".join(current))
-            current = [child.tail or ""]
-        else:
-            current.append("".join(child.itertext()))
+        if _tag(child):
+            parts.append("".join(child.itertext()))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+class _Walker:
+    """Turns trafilatura's XML body into blocks, never dropping a piece of its text."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.groups = 0
+
+    def add(self, text: str, kind: str, group: int = 0) -> None:
+        text = normalize_paragraph(text)
+        if text:
+            self.blocks.append(Block(text, kind, group))
+
+    def lines(self, element: Any, kind: str, group: int = 0) -> None:
+        """A leaf block, split at its line breaks (``<br>`` → ``<lb/>``)."""
+        current = [element.text or ""]
+        for child in element:
+            if _tag(child) == "lb":
+                self.add("".join(current), kind, group)
+                current = []
+            elif _tag(child):
+                current.append("".join(child.itertext()))
             current.append(child.tail or "")
-    lines.append("".join(current))
-    return lines
+        self.add("".join(current), kind, group)
 
+    def container(self, element: Any, kind: str, group: int = 0) -> None:
+        """Children as blocks; loose text between them as blocks of ``kind``."""
+        loose = [element.text or ""]
+        for child in element:
+            tag = _tag(child)
+            if tag in _BLOCK_TAGS:
+                self.add("".join(loose), kind, group)
+                loose = []
+                self.element(child, tag, kind, group)
+            elif tag == "lb":
+                self.add("".join(loose), kind, group)
+                loose = []
+            elif tag:
+                loose.append("".join(child.itertext()))
+            loose.append(child.tail or "")
+        self.add("".join(loose), kind, group)
 
-def _block_texts(element: Any) -> list[str]:
-    """Paragraph texts of trafilatura's body, one per block (list item, table row, …).
+    def element(self, element: Any, tag: str, kind: str, group: int) -> None:
+        if tag == "list":
+            self.groups += 1
+            list_group = self.groups
+            for item in element:
+                if _tag(item) == "item" and _has_blocks(item):
+                    self.container(item, "item", list_group)
+                elif _tag(item):
+                    self.lines(item, "item", list_group)
+                if item.tail and item.tail.strip():
+                    self.add(item.tail, "item", list_group)
+            return
+        if tag == "table":
+            self.groups += 1
+            self.table(element, self.groups)
+            return
+        if tag in ("div", "item", "row", "cell") or (tag == "quote" and _has_blocks(element)):
+            inner = "quote" if tag == "quote" else ("item" if tag == "item" else kind)
+            self.container(element, inner, group)
+            return
+        if tag in ("p", "head", "quote", "code"):
+            # A paragraph inside a list item or a quotation is an item or quotation line.
+            self.lines(element, kind if tag == "p" and kind in ("item", "quote") else tag, group)
+            return
+        self.lines(element, kind, group)
 
-    Layout tables (a whole page in one ``<table>``) are walked into: a cell that holds
-    paragraphs gives those paragraphs, a data row gives one line of its cells.
-    """
-    out: list[str] = []
-    for child in element:
-        tag = child.tag if isinstance(child.tag, str) else ""
-        if tag in ("graphic", "ref"):
-            continue
-        if tag in ("list", "table", "div", "cell") or (tag in ("quote", "row") and _has_blocks(child)) or (
-            tag == "row" and any(_has_blocks(c) for c in child)
-        ):
-            if tag == "cell" and not _has_blocks(child):
-                out.extend(_lines(child))
+    def table(self, table: Any, group: int) -> None:
+        """A data row is one block (its cells joined); a layout table is walked into."""
+        for row in table:
+            if _tag(row) != "row":
+                if _tag(row):
+                    self.container(row, "p")
+                continue
+            cells = [c for c in row if _tag(c) == "cell"]
+            if any(_has_blocks(c) for c in cells):
+                for cell in cells:
+                    self.container(cell, "p")
             else:
-                out.extend(_block_texts(child))
-        elif tag == "row":
-            out.append(" ".join(" ".join(c.itertext()) for c in child))
-        else:
-            out.extend(_lines(child))
-    return out
-
-
-def extract_page(html: str, url: str) -> Extracted:
-    """Extract the article's main text and metadata from decoded ``html``."""
-    tree = parse_html(html)
-    if tree is None:
-        return Extracted()
-    meta = read_metadata(tree)
-    try:
-        # The tree is handed over (trafilatura cleans it in place): metadata is read already,
-        # and the page is parsed once, not twice.
-        doc = trafilatura.bare_extraction(
-            tree,
-            url=url,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=True,
-            include_formatting=False,
-            deduplicate=False,
-        )
-    except Exception:  # trafilatura can fail on pathological markup: treat as no content
-        doc = None
-    paragraphs: list[str] = []
-    if doc is not None and getattr(doc, "body", None) is not None:
-        paragraphs = [normalize_paragraph(p) for p in _block_texts(doc.body)]
-    elif doc is not None:
-        paragraphs = [normalize_paragraph(p) for p in (doc.text or "").split("\n")]
-    authors = meta.authors or ([a.strip() for a in (doc.author or "").split(";") if a.strip()] if doc else [])
-    return Extracted(
-        title=meta.title or normalize_paragraph(getattr(doc, "title", "") or ""),
-        lead=meta.lead,
-        paragraphs=[p for p in paragraphs if p],
-        authors=authors,
-        published_at=meta.published_at or (parse_datetime(doc.date) if doc else None),
-        modified_at=meta.modified_at,
-        tags=meta.tags,  # trafilatura's fallback reads plain "keywords" (SEO filler)
-        section=meta.section or (", ".join(doc.categories or []) if doc else ""),
-        image=meta.image or ((doc.image or "") if doc else ""),
-        canonical_url=meta.canonical_url,
-        site_name=meta.site_name or ((doc.sitename or "") if doc else ""),
-        metadata=meta,
-        is_document=True,
-    )
+                self.add(" ".join(_inline_text(c) for c in cells), "row", group)

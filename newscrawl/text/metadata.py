@@ -13,9 +13,10 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from lxml import html as lxml_html
+from lxml.etree import XPath
 
 from newscrawl.text.normalize import normalize_paragraph
+from newscrawl.text.zones import PageScan, scan_page
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 
@@ -86,7 +87,8 @@ def _parse_polish(value: str) -> datetime | None:
 @dataclass
 class PageMetadata:
     title: str = ""
-    lead: str = ""
+    description: str = ""   # JSON-LD / meta description (not necessarily shown on the page)
+    standfirst: str = ""    # the standfirst the page shows (class "lead", itemprop "description", …)
     authors: list[str] = field(default_factory=list)
     published_at: datetime | None = None
     modified_at: datetime | None = None
@@ -98,8 +100,12 @@ class PageMetadata:
     og_type: str = ""
     ld_types: set[str] = field(default_factory=set)
     accessible_for_free: bool | None = None
+    article_body: str = ""  # JSON-LD articleBody (full text or a teaser)
     credits: list[str] = field(default_factory=list)  # photo credits of the article's figures
     article_count: int = 0  # <article> elements on the page (listing pages have many)
+    # TDMRep meta tags (<meta name="tdm-reservation" content="1">, <meta name="tdm-policy">).
+    tdm_reserved: bool = False
+    tdm_policy: str | None = None
 
 
 def _text(value: Any) -> str:
@@ -153,14 +159,22 @@ def _split_tags(value: Any) -> list[str]:
     return []
 
 
-def read_metadata(tree: Any) -> PageMetadata:
-    """Metadata of a parsed page (``lxml.html`` tree)."""
+# A standfirst is a few sentences: shorter is a label, longer is the article itself.
+STANDFIRST_CHARS = (40, 800)
+# A title longer than this is a standfirst or a paragraph, not a headline.
+MAX_TITLE_CHARS = 300
+
+
+def read_metadata(tree: Any, scan: PageScan | None = None) -> PageMetadata:
+    """Metadata of a parsed page (``lxml.html`` tree); ``scan`` is ``zones.scan_page(tree)``."""
+    scan = scan_page(tree) if scan is None else scan
+    roles, tags = scan.roles, scan.tags
     meta = PageMetadata()
     article_ld: dict = {}
-    for script in tree.xpath('//script[@type="application/ld+json"]'):
+    for script in (s for s in tags["script"] if s.get("type") == "application/ld+json"):
         try:
             data = json.loads(script.text_content() or "null", strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         for obj in _ld_objects(data):
             types = _types(obj)
@@ -168,7 +182,7 @@ def read_metadata(tree: Any) -> PageMetadata:
             if types & _ARTICLE_TYPES and not article_ld and (obj.get("headline") or obj.get("articleBody")):
                 article_ld = obj
     props: dict[str, list[str]] = {}
-    for node in tree.xpath("//meta[@content]"):
+    for node in (m for m in tags["meta"] if m.get("content") is not None):
         key = (node.get("property") or node.get("name") or node.get("itemprop") or "").strip().lower()
         if key:
             props.setdefault(key, []).append(node.get("content", ""))
@@ -180,21 +194,14 @@ def read_metadata(tree: Any) -> PageMetadata:
                     return normalize_paragraph(value)
         return ""
 
-    h1 = tree.xpath("//h1")
-    h1_text = normalize_paragraph(h1[0].text_content()) if h1 else ""
-    title_tag = tree.xpath("//title")
     meta.site_name = _text(article_ld.get("publisher")) if article_ld else ""
     meta.site_name = first("og:site_name", "application-name") or meta.site_name
-    meta.title = (
-        _text(article_ld.get("headline"))
-        or h1_text
-        or _strip_site(first("og:title", "twitter:title"), meta.site_name)
-        or _strip_site(normalize_paragraph(title_tag[0].text_content()) if title_tag else "", meta.site_name)
-    )
-    meta.lead = _text(article_ld.get("description")) or first("og:description", "description", "twitter:description")
+    meta.description = _text(article_ld.get("description")) or first("og:description", "description", "twitter:description")
+    meta.standfirst = _standfirst(roles["standfirst"])
+    meta.title = _title(tags, article_ld, first, meta.site_name, meta.standfirst)
     meta.authors = _names(article_ld.get("author")) or [
         n for v in props.get("author", []) + props.get("article:author", []) for n in _names(v)
-    ] or _byline(tree)
+    ] or _byline(roles["bio"])
     meta.published_at = (
         parse_datetime(_text(article_ld.get("datePublished")))
         or parse_datetime(first("article:published_time", "og:published_time", "datepublished",
@@ -207,42 +214,90 @@ def read_metadata(tree: Any) -> PageMetadata:
     )
     meta.tags = _dedup(_split_tags(article_ld.get("keywords")) or [
         normalize_paragraph(t) for t in props.get("article:tag", []) if normalize_paragraph(t)
-    ] or _split_tags(first("news_keywords")) or _tag_links(tree))  # plain "keywords" is SEO filler
-    meta.section = _text(article_ld.get("articleSection")) or first("article:section", "section") or _breadcrumb_section(tree, meta.site_name)
-    meta.credits = _figure_credits(tree)
+    ] or _split_tags(first("news_keywords")) or _tag_links(tags["a"]))  # plain "keywords" is SEO filler
+    meta.section = _text(article_ld.get("articleSection")) or first("article:section", "section") or _breadcrumb_section(roles["breadcrumb"], meta.site_name)
+    meta.credits = _figure_credits(roles["caption"])
     image = article_ld.get("image")
     meta.image = (_text(image.get("url")) if isinstance(image, dict) else _text(image)) or first("og:image", "twitter:image")
-    canonical = tree.xpath('//link[@rel="canonical"]/@href')
-    meta.canonical_url = (canonical[0].strip() if canonical else "") or first("og:url")
+    canonical = next((l.get("href") for l in tags["link"] if l.get("rel") == "canonical" and l.get("href")), "")
+    meta.canonical_url = canonical.strip() or first("og:url")
     meta.og_type = first("og:type").lower()
     free = article_ld.get("isAccessibleForFree")
     if free is not None:
         meta.accessible_for_free = str(free).lower() not in ("false", "0", "no")
-    meta.article_count = len(tree.xpath("//article"))
+    body = article_ld.get("articleBody")
+    meta.article_body = body.strip() if isinstance(body, str) else ""
+    meta.article_count = len(tags["article"])
+    meta.tdm_reserved = first("tdm-reservation") == "1"
+    meta.tdm_policy = first("tdm-policy") or None
     return meta
 
 
-_BREADCRUMB = (
-    '//*[@aria-label="breadcrumb" or @aria-label="Breadcrumb" or contains(@class, "breadcrumb")'
-    ' or contains(@class, "sciezka") or contains(@class, "okruszki")]'
-)
-_CREDIT_ELEMENTS = (
-    '//article//figcaption | //figure//figcaption | //*[contains(@class, "photo-credit") or '
-    'contains(@class, "image-credit") or contains(@class, "foto-autor") or contains(@class, "credit")]'
-)
+_STANDFIRST_TAGS = frozenset({"p", "div", "h2", "span", "section", "strong", "header"})
+_NOT_STANDFIRST = XPath("ancestor::nav or ancestor::aside or ancestor::footer or ancestor::li")
+
+
+def _standfirst(nodes: list[Any]) -> str:
+    """The standfirst the page shows: the first element marked as one (class "lead",
+    itemprop "description", …) that holds a few sentences, outside menus and lists."""
+    low, high = STANDFIRST_CHARS
+    for node in nodes[:10]:
+        if node.tag not in _STANDFIRST_TAGS or _NOT_STANDFIRST(node):
+            continue
+        text = normalize_paragraph(node.text_content())
+        if low <= len(text) <= high:
+            return text
+    return ""
+
+
+_ELLIPSIS = ("…", "...")
+_SITE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " « ", " » ", " / ")
+
+
+def _title(tags: dict[str, list[Any]], article_ld: dict, first: Any, site_name: str, standfirst: str) -> str:
+    """The headline: JSON-LD headline, og:title, ``<h1>``, ``<title>`` — whole, never the
+    standfirst. A headline cut short (JSON-LD allows 110 characters; some sites cut at
+    100, with or without "…") gives way to a longer candidate that starts with it."""
+    title_tag = tags["title"]
+    page_title = normalize_paragraph(title_tag[0].text_content()) if title_tag else ""
+    og_title = first("og:title")
+    # The headline's <h1>, not the logo's: the one the page's titles start with, else the first.
+    h1s = [t for t in (normalize_paragraph(n.text_content()) for n in tags["h1"][:3]) if t and t.lower() != site_name.lower()]
+    h1 = next((t for t in h1s if og_title.startswith(t) or page_title.startswith(t)), h1s[0] if h1s else "")
+    candidates = [
+        _text(article_ld.get("headline")),
+        _strip_site(og_title, site_name),
+        h1,
+        _strip_site(first("twitter:title"), site_name),
+        _strip_site(page_title, site_name),
+    ]
+    candidates = [c for c in candidates if c and len(c) <= MAX_TITLE_CHARS and c.lower() != standfirst.lower()]
+    if not candidates:
+        return ""
+    title = candidates[0]
+    stem = title.removesuffix("…").removesuffix("...").rstrip()
+    cut = stem != title
+    # <title> only counts when the headline says it was cut: its tail is usually the site.
+    for longer in candidates[1:] if cut else candidates[1:4]:
+        rest = longer[len(stem):]
+        if longer.startswith(stem) and rest.strip() and not rest.startswith(_SITE_SEPARATORS):
+            return longer if not longer.endswith(_ELLIPSIS) else title
+    # "Headline / Section / site.com" when the <h1> says "Headline": the tail is no headline.
+    for shorter in candidates[1:]:
+        if len(shorter) < len(title) and title.startswith(shorter) and title[len(shorter):].startswith(_SITE_SEPARATORS):
+            return shorter
+    return title
+
+
 _PHOTO_CREDIT = re.compile(r"(?:^|(?<=[.\s]))((?:Fot\.|Fot:|Foto:|Zdjęcie:|Źródło zdjęcia:|Autor zdjęcia:)\s*\S[^\n]{0,100})$")
 
 
-_BYLINE = (
-    '//*[@rel="author" or @itemprop="author" or contains(@class, "author") or contains(@class, "autor")'
-    ' or contains(@class, "byline")]'
-)
 _BYLINE_LABEL = re.compile(r"^(?:autor(?:ka|zy)?|tekst|by|napisał[a]?)\s*:?\s*", re.IGNORECASE)
 
 
-def _byline(tree: Any) -> list[str]:
+def _byline(nodes: list[Any]) -> list[str]:
     """Names from a visible byline ("Autor: Jan Kowalski") when no metadata names them."""
-    for node in tree.xpath(_BYLINE)[:5]:
+    for node in nodes[:5]:
         text = _BYLINE_LABEL.sub("", normalize_paragraph(node.text_content()))
         names = [n.strip(" .") for n in re.split(r"\s*(?:,|;|\bi\b|\boraz\b)\s*", text) if n.strip(" .")]
         if names and all(1 <= len(n.split()) <= 4 and not any(ch.isdigit() for ch in n) for n in names):
@@ -250,15 +305,15 @@ def _byline(tree: Any) -> list[str]:
     return []
 
 
-def _tag_links(tree: Any) -> list[str]:
+def _tag_links(anchors: list[Any]) -> list[str]:
     """<a rel="tag"> links (WordPress and others), not the category links."""
-    links = tree.xpath('//a[contains(concat(" ", normalize-space(@rel), " "), " tag ") and not(contains(@rel, "category"))]')
+    links = [a for a in anchors if "tag" in (a.get("rel") or "").split() and "category" not in (a.get("rel") or "")]
     return [t for t in (normalize_paragraph(a.text_content()) for a in links[:30]) if t]
 
 
-def _breadcrumb_section(tree: Any, site_name: str) -> str:
+def _breadcrumb_section(nodes: list[Any], site_name: str) -> str:
     """The last breadcrumb link that is not the home page: "Strona › Region" → "Region"."""
-    for trail in tree.xpath(_BREADCRUMB)[:1]:
+    for trail in nodes[:1]:
         links = [normalize_paragraph(a.text_content()) for a in trail.xpath(".//a")]
         links = [l for l in links if l and l.lower() not in {site_name.lower(), "strona główna", "home", "start"}]
         if links:
@@ -266,19 +321,31 @@ def _breadcrumb_section(tree: Any, site_name: str) -> str:
     return ""
 
 
-def _figure_credits(tree: Any) -> list[str]:
+def _figure_credits(nodes: list[Any]) -> list[str]:
     """"Fot. Ewa Mazur / Kurier" from figure captions (trafilatura drops captions)."""
     found: list[str] = []
-    for node in tree.xpath(_CREDIT_ELEMENTS)[:20]:
+    for node in nodes[:20]:
         match = _PHOTO_CREDIT.search(normalize_paragraph(node.text_content()))
         if match and match.group(1) not in found:
             found.append(match.group(1).strip())
     return found
 
 
+# <time> elements that say they are the publication date, then the first one of the
+# article; a <time> elsewhere on the page (a sidebar teaser, an update) says nothing.
+_PUBLISHED_TIME = XPath(
+    '//time[@datetime][@itemprop="datePublished" or @pubdate or contains(@class, "publish")]'
+    ' | //*[@itemprop="datePublished"][@content or @datetime]'
+)
+_ARTICLE_TIME = XPath(
+    '(//article | //main)[1]//time[@datetime]'
+    '[not(contains(@class, "updated") or contains(@class, "modified") or @itemprop="dateModified")]'
+)
+
+
 def _time_element(tree: Any) -> datetime | None:
-    for node in tree.xpath("//article//time[@datetime] | //time[@datetime]")[:3]:
-        parsed = parse_datetime(node.get("datetime"))
+    for node in _PUBLISHED_TIME(tree)[:3] or _ARTICLE_TIME(tree)[:1]:
+        parsed = parse_datetime(node.get("datetime") or node.get("content"))
         if parsed:
             return parsed
     return None
@@ -298,11 +365,3 @@ def _dedup(items: list[str]) -> list[str]:
     return [i for i in items if not (i.lower() in seen or seen.add(i.lower()))]
 
 
-def parse_html(html: str) -> Any | None:
-    """lxml tree of ``html`` or ``None`` when it is not a document."""
-    if not html or not html.strip():
-        return None
-    try:
-        return lxml_html.document_fromstring(html)
-    except (ValueError, TypeError, Exception):  # lxml raises ParserError/XMLSyntaxError on garbage
-        return None

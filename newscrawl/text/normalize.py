@@ -16,11 +16,14 @@ _SPACES = re.compile(r"[^\S\n]+")
 
 def normalize_paragraph(text: str) -> str:
     """NFC, entities decoded, invisible characters dropped, spaces collapsed, trimmed."""
-    text = html.unescape(text)
-    text = unicodedata.normalize("NFC", text)
-    text = _INVISIBLE.sub("", text)
-    text = _SPACES.sub(" ", text.replace("\n", " "))
-    return text.strip()
+    if "&" in text:
+        text = html.unescape(text)
+    if not text.isascii():  # ASCII is NFC and has no invisible characters
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        if _INVISIBLE.search(text):
+            text = _INVISIBLE.sub("", text)
+    return _SPACES.sub(" ", text.replace("\n", " ")).strip()
 
 
 def join_paragraphs(paragraphs: list[str]) -> str:

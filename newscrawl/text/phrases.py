@@ -146,6 +146,8 @@ AD_MARKERS: tuple[str, ...] = (
     "tekst sponsorowany",
     "artykuł partnerski",
     "materiał reklamowy",
+    # other languages of the web (pages of any outlet carry them)
+    "anzeige", "werbung", "publicidad", "publicité", "pubblicità", "sponsored", "sponsored content",
     "dalsza część artykułu pod materiałem wideo",
     "dalsza część artykułu pod reklamą",
     "dalszy ciąg artykułu poniżej",
@@ -169,6 +171,10 @@ MEDIA_CREDIT_MARKERS: tuple[str, ...] = (
     "fot.", "fot:", "foto:", "zdjęcie:", "zdjęcia:", "źródło zdjęcia:", "wideo:", "video:",
     "film:", "ilustracja:", "grafika:", "infografika:", "autor zdjęcia:", "autor zdjęć:",
     "photo:",
+    # other languages of the web
+    "photos:", "fotos:", "credit:", "credits:", "photo credit:", "image credit:", "(credit:", "(photo:",
+    "(foto:", "bild:", "bilder:", "titelbild:", "beitragsbild:", "bildquelle:", "image:", "imagen:",
+    "crédit photo :", "crédit photo:", "crédits photos :", "crédits photos:", "crédits :",
 )
 
 # News agencies and frequent source names, for signatures and credit lines.
@@ -187,6 +193,7 @@ AUTHOR_LINE_LABELS: tuple[str, ...] = ("autor", "autorka", "autorzy", "tekst", "
 SOURCE_LINE_LABELS: tuple[str, ...] = (
     "źródło", "źródła", "źródło informacji", "opracowanie", "oprac.", "oprac", "redakcja",
     "współpraca", "na podst.", "na podstawie", "za", "tłumaczenie", "tłum.",
+    "quelle", "quellen", "source", "sources", "fuente", "fuentes", "fonte",
 )
 
 # Paywall prompts at the end of a teaser: remove, and flag the record ``paywalled``.
@@ -252,6 +259,7 @@ DATE_LINE_WORDS: tuple[str, ...] = (
     "stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia",
     "września", "października", "listopada", "grudnia", "am", "pm", "cet", "cest", "utc",
     "published", "updated",
+    "aktualisiert", "veröffentlicht", "on", "last", "modified", "created", "at", "date", "datum",
 )
 
 # Copyright notices.
