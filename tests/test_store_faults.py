@@ -39,7 +39,7 @@ STORE = {
     "NEWSCRAWL_LEARN_BOILERPLATE": "0",
 }
 # A crawl slow enough (several seconds) for a fault to land in its middle.
-SLOW = {**STORE, "NEWSCRAWL_DOWNLOAD_DELAY": "0.1", "NEWSCRAWL_CONCURRENT_REQUESTS_PER_DOMAIN": "1"}
+SLOW = {**STORE, "NEWSCRAWL_DOWNLOAD_DELAY": "0.3", "NEWSCRAWL_CONCURRENT_REQUESTS_PER_DOMAIN": "1"}
 
 
 @pytest.fixture(scope="module")
