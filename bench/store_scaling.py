@@ -25,6 +25,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,21 +53,27 @@ def url_of(serial: int) -> str:
     return f"https://bench.example.pl/kraj/{serial},artykul-{serial}.html"
 
 
-def synthetic_article(serial: int, text_chars: int = 7000) -> Article:
-    """A plausible record of about 8 KB whose URL is unique to ``serial``."""
-    rng = random.Random(serial)
+@lru_cache(maxsize=None)
+def _words(variant: int, text_chars: int) -> tuple[str, ...]:
+    rng = random.Random(variant)
     words: list[str] = []
     size = 0
     while size < text_chars:
         word = rng.choice(_WORDS)
         words.append(word)
         size += len(word) + 1
+    return tuple(words)
+
+
+def synthetic_article(serial: int, text_chars: int = 7000) -> Article:
+    """A plausible record of about 8 KB whose URL (``_id``) is unique to ``serial``."""
+    words = _words(serial % 101, text_chars)  # a few texts, so that making 100k is quick
     text = " ".join(words)
     return Article(
         url=url_of(serial),
         outlet="bench",
         domain="bench.example.pl",
-        title=" ".join(words[:8]),
+        title=f"{serial} " + " ".join(words[:8]),
         text="\n\n".join(text[i : i + 700] for i in range(0, len(text), 700)),
         lead=" ".join(words[8:40]),
         authors=["Jan Kowalski"],
