@@ -53,6 +53,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import quote, unquote
+from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -69,7 +71,7 @@ from store_scaling import measure as measure_store_commands, synthetic_article  
 from tests.newsroom import Newsroom  # noqa: E402
 from tests.newsroom.registry import dump_registry  # noqa: E402
 from tests.support import crawl_env  # noqa: E402
-from tools.localmongo import free_port, start_server  # noqa: E402
+from tools.localmongo import start_server  # noqa: E402
 
 try:
     from newscrawl.store.mongo import page_document  # noqa: E402  (with the durable writer)
@@ -356,7 +358,7 @@ def serve_newsroom(articles: int, registry: Path) -> subprocess.Popen:
 
 def serve_real_pages(directory: Path, names: list[str], registry: Path) -> subprocess.Popen:
     list_file = registry.with_suffix(".pages")
-    list_file.write_text("\n".join(names))
+    list_file.write_text("\n".join(names), encoding="utf-8")
     proc = subprocess.Popen(
         [sys.executable, str(Path(__file__).resolve()), "serve-pages", str(directory), str(list_file),
          str(registry)],
@@ -387,12 +389,17 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
+def page_path(name: str) -> str:
+    """The URL path of a real page (file names have spaces and non-ASCII letters)."""
+    return "/a/" + quote(name)
+
+
 def cmd_serve_pages(directory: Path, list_file: Path, registry: Path) -> int:
     """One outlet on REAL_HOST: ``/a/<file>`` for each listed file, a sitemap, robots.txt."""
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    names = list_file.read_text().split()
-    files = {f"/a/{name}": directory / name for name in names}
+    names = list_file.read_text(encoding="utf-8").splitlines()
+    files = {page_path(name): directory / name for name in names}
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -402,11 +409,11 @@ def cmd_serve_pages(directory: Path, list_file: Path, registry: Path) -> int:
 
         def do_GET(self) -> None:  # noqa: N802
             base = f"http://{REAL_HOST}:{self.server.server_address[1]}"
-            path = self.path.split("?", 1)[0]
+            path = quote(unquote(self.path.split("?", 1)[0]))  # however the crawler quoted it
             if path in files:
                 status, ctype, body = 200, "text/html", files[path].read_bytes()
             elif path == "/sitemap.xml":
-                urls = "".join(f"<url><loc>{base}{p}</loc></url>" for p in files)
+                urls = "".join(f"<url><loc>{escape(base + p)}</loc></url>" for p in files)
                 body = f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'.encode()
                 status, ctype = 200, "application/xml"
             elif path == "/robots.txt":
@@ -625,7 +632,7 @@ def real_pages(args, client: MongoClient, uri: str, store, tmp: Path, limit: int
         print(f"\n== real-sized pages: skipped (no HTML files in {directory}; pass --real-pages DIR)")
         return
     names = names[:limit] if limit else names
-    pages = [(f"http://{REAL_HOST}/a/{name}", (directory / name).read_bytes()) for name in names]
+    pages = [(f"http://{REAL_HOST}{page_path(name)}", (directory / name).read_bytes()) for name in names]
     mean_kib = statistics.mean(len(body) for _, body in pages) / 1024
     print(f"\n== real-sized pages: {len(pages)} pages of {directory}, {mean_kib:.1f} KiB mean", flush=True)
     plain = time_plain(pages)
