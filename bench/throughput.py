@@ -19,9 +19,10 @@ on two kinds of page:
   from 127.0.0.21 as one outlet with a sitemap.
 
 It prints pages/s, the ratios (b)/(a) and (c)/(a), CPU per process (crawl with its
-children, store server, page server) in cores, the crawl's peak RSS, the share of crawl
-wall time spent waiting on storage (from a ``newscrawl/store/…seconds`` crawl stat; "n/a"
-when the crawl exposes none), and the storage cost per article as the database grows
+children, store server, page server) in cores over the crawl's wall time (start-up
+included), the crawl's peak RSS, the share of crawl time spent waiting on storage (from
+a ``newscrawl/store/…seconds`` crawl stat; "n/a" when the crawl exposes none), the crawl's
+ERROR log lines, and the storage cost per article as the database grows
 (store-server CPU per stored article, and one 25-upsert command as in
 ``bench/store_scaling.py``). It prints figures and asserts nothing.
 
@@ -462,9 +463,9 @@ def print_crawl_table(rows: list[tuple[str, CrawlResult]], plain: InProcess) -> 
         wait = "n/a" if r.storage_wait is None else f"{100 * r.storage_wait / r.elapsed:.0f}%"
         per_article = "n/a" if r.store_cpu is None or not r.stored else f"{1000 * r.store_cpu / r.stored:.1f}"
         print(f"{before:>13} {r.pages:>6} {r.stored:>6} {r.elapsed:>9.1f} {r.pages_per_s:>8.1f} "
-              f"{r.pages_per_s / plain.per_s:>7.3f} {cores(r.crawl_cpu, r.elapsed):>11} "
-              f"{cores(r.crawl_main_cpu, r.elapsed):>6} {cores(r.store_cpu, r.elapsed):>11} "
-              f"{cores(r.page_cpu, r.elapsed):>8} {mib(r.peak_rss):>12} {mib(r.peak_main_rss):>6} {wait:>12} "
+              f"{r.pages_per_s / plain.per_s:>7.3f} {cores(r.crawl_cpu, r.wall):>11} "
+              f"{cores(r.crawl_main_cpu, r.wall):>6} {cores(r.store_cpu, r.wall):>11} "
+              f"{cores(r.page_cpu, r.wall):>8} {mib(r.peak_rss):>12} {mib(r.peak_main_rss):>6} {wait:>12} "
               f"{per_article:>16} {r.errors:>6} {r.returncode:>4}")
     for _, r in rows:
         counts = {k.rsplit("/", 1)[-1]: int(v) for k, v in r.stats.items()
