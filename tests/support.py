@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,3 +57,38 @@ def run_crawl(
         text=True,
         timeout=timeout,
     )
+
+
+def wait_until(condition, timeout: float) -> bool:
+    """Poll ``condition()`` until it is true (True) or ``timeout`` seconds pass (False)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def _parent_of(pid: int) -> int | None:
+    """The parent of a live (not zombie) process, or None."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            state, parent = f.read().rsplit(")", 1)[1].split()[:2]
+    except OSError:
+        return None
+    return None if state == "Z" else int(parent)
+
+
+def alive(pids: set[int]) -> set[int]:
+    """Those of ``pids`` still running (zombies count as gone)."""
+    return {pid for pid in pids if _parent_of(pid) is not None}
+
+
+def descendants(pid: int) -> set[int]:
+    """Running processes below ``pid`` (children, grandchildren…), from /proc."""
+    parents = {int(e): _parent_of(int(e)) for e in os.listdir("/proc") if e.isdigit()}
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
