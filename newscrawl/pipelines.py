@@ -136,12 +136,6 @@ class ExtractPipeline:
         return self.crawler.stats
 
     def open_spider(self) -> None:
-        self.text = start_text_stage(self.workers, self.text_timeout)
-        if isinstance(self.text, TextWorkerPool):
-            logger.info("text stage: %d worker processes (%s), %gs per page at most",
-                        self.text.size, self.text.method, self.text_timeout)
-        else:
-            logger.info("text stage: in the crawl process (NEWSCRAWL_WORKERS=0)")
         if self.learn:
             s = self.crawler.settings
             self.store = open_boilerplate_store(
@@ -155,7 +149,9 @@ class ExtractPipeline:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, FetchedPage):
             return item
-        assert self.text is not None, "open_spider was not called"
+        if self.text is None:
+            self._start_text_stage()
+        assert self.text is not None
         async with self._in_pool:
             options = await self.options_for(item.outlet)
             try:
@@ -163,6 +159,16 @@ class ExtractPipeline:
             except Exception as exc:  # noqa: BLE001 - counted like any page the pool could not run
                 outcome = TextOutcome(Rejected("worker_failed", f"text stage unavailable: {exc!r}"[:200]))
         return self._record(item, outcome)
+
+    def _start_text_stage(self) -> None:
+        """Started with the first page, so that a crawl that fetches no article (MongoDB
+        down, outlet skipped, nothing new) never starts worker processes."""
+        self.text = start_text_stage(self.workers, self.text_timeout)
+        if isinstance(self.text, TextWorkerPool):
+            logger.info("text stage: %d worker processes (%s), %gs per page at most",
+                        self.text.size, self.text.method, self.text_timeout)
+        else:
+            logger.info("text stage: in the crawl process (NEWSCRAWL_WORKERS=0)")
 
     def _record(self, page: FetchedPage, outcome: TextOutcome) -> dict[str, Any]:
         for incident in outcome.incidents:

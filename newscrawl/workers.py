@@ -7,7 +7,9 @@ interface in the calling process (``NEWSCRAWL_WORKERS=0``, for debugging).
 
 - Workers are started with ``forkserver`` (``spawn`` where there is none), never by forking
   the crawl process, whose pymongo and writer threads would be copied mid-flight. The fork
-  server imports the text modules once; each worker forks from it.
+  server imports the text stage and runs it once (``workers_warm``); each worker forks
+  from it warm, and starts as soon as the pool is made (the caller never waits for it;
+  a page's timeout never includes a start).
 - Each worker has a dispatcher thread in the crawl process that hands it one page at a time
   and waits on its pipe and its process sentinel. So a failure is always the fault of
   exactly one page: a worker that dies (killed, segfault, out of memory) or hangs past
@@ -291,6 +293,7 @@ class TextWorkerPool:
         self._tasks: queue.SimpleQueue[tuple[FetchedPage, TextOptions, Future[TextOutcome]] | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._workers: dict[int, _Worker] = {}
+        self._starting: set[int] = set()  # slots whose worker is being started
         self._closed = False
         # Workers start in their dispatcher threads, at once, so the caller never waits for
         # a start and they are ready when the first pages are.
@@ -313,16 +316,30 @@ class TextWorkerPool:
     def pids(self) -> list[int]:
         """Process ids of the live workers."""
         with self._lock:
-            return [w.pid for w in self._workers.values() if w.pid is not None and w.process.is_alive()]
+            return sorted(w.pid for w in self._workers.values() if w.pid is not None and w.process.is_alive())
 
     def _worker(self, slot: int) -> _Worker:
+        """The slot's live worker, started if need be (outside the lock: the first start
+        waits for the fork server to load, and ``close`` must not wait for that)."""
         with self._lock:
-            worker = self._workers.get(slot)
-            if worker is None or not worker.process.is_alive():
-                if worker is not None:
-                    worker.kill()
-                worker = self._workers[slot] = _Worker(self.context, self.function, f"newscrawl-text-{slot}")
-            return worker
+            worker = self._workers.pop(slot, None)
+            if worker is not None and worker.process.is_alive():
+                self._workers[slot] = worker
+                return worker
+            self._starting.add(slot)
+        try:
+            if worker is not None:
+                worker.kill()
+            worker = _Worker(self.context, self.function, f"newscrawl-text-{slot}")
+        finally:
+            with self._lock:
+                self._starting.discard(slot)
+        with self._lock:
+            if not self._closed:
+                self._workers[slot] = worker
+                return worker
+        worker.kill()
+        raise _WorkerFailed("crashed", "the pool is closed")
 
     def _discard(self, slot: int) -> None:
         with self._lock:
@@ -335,7 +352,8 @@ class TextWorkerPool:
         try:
             self._worker(slot).wait_ready()  # started and warmed up before the first page
         except Exception as exc:  # noqa: BLE001 - tried again, and counted, with the first page
-            logger.warning("text worker %d could not start: %s", slot, exc)
+            if not self._closed:
+                logger.warning("text worker %d could not start: %s", slot, exc)
             self._discard(slot)
         while True:
             task = self._tasks.get()
@@ -382,8 +400,16 @@ class TextWorkerPool:
                 task[2].cancel()
         for _ in self._threads:
             self._tasks.put(None)
-        for thread in self._threads:
-            thread.join(self.timeout + 2 * EXIT_GRACE if self.timeout > 0 else None)
+        with self._lock:  # workers still starting up are of no use any more
+            starting = set(self._starting)
+            warming = [w for w in self._workers.values() if not w.ready]
+        for worker in warming:
+            worker.kill()
+        for slot, thread in enumerate(self._threads):
+            # A thread still starting its worker kills it itself once started (daemon
+            # threads never hold up the interpreter's exit).
+            if slot not in starting:
+                thread.join(self.timeout + 2 * EXIT_GRACE if self.timeout > 0 else None)
         with self._lock:
             leftovers, self._workers = list(self._workers.values()), {}
         for worker in leftovers:

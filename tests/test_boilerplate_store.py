@@ -8,7 +8,12 @@ import asyncio
 from datetime import datetime, timedelta, timezone
 
 from newscrawl.store import BOILERPLATE, BoilerplateStore
-from newscrawl.text.fingerprint import LearnedBoilerplate, LearnedBoilerplatePolicy, paragraph_fingerprint
+from newscrawl.text.fingerprint import (
+    LearnedBoilerplate,
+    LearnedBoilerplatePolicy,
+    paragraph_fingerprint,
+    url_fingerprint,
+)
 
 BOX = "Dołącz do grona naszych czytelników już dziś"
 STORY = "Rada miasta przyjęła budżet na przyszły rok głosami koalicji."
@@ -176,3 +181,53 @@ def test_extract_pipeline_learns_an_outlets_sidebar_across_runs(mongo_uri, mongo
     # Neither run wrote the story's own short paragraphs (each seen in one article only).
     assert mongo_db[BOILERPLATE].count_documents({}) == 1
     assert "newscrawl/boilerplate/store_failed" not in stats
+
+
+def test_memory_is_bounded_by_the_window():
+    """Paragraphs seen once are remembered up to the window (oldest forgotten first);
+    recurring ones are kept until they are known."""
+    learner = LearnedBoilerplate(LearnedBoilerplatePolicy(min_articles=3, window=2))
+    learner.observe("o", "http://o/1", [BOX, STORY])
+    learner.observe("o", "http://o/2", [BOX])            # the box recurs: a candidate
+    learner.observe("o", "http://o/3", [STORY_2])        # the window is full: STORY is forgotten
+    learner.observe("o", "http://o/4", [STORY])          # …so this counts as its first sighting
+    learner.observe("o", "http://o/5", [BOX])
+    assert learner.known("o") == {paragraph_fingerprint(BOX)}
+    assert [u.fp for u in learner.take_updates()] == [paragraph_fingerprint(BOX)]
+    learner.observe("o", "http://o/6", [STORY])
+    assert [sorted(u.articles) for u in learner.take_updates()] == [
+        sorted({url_fingerprint("http://o/4"), url_fingerprint("http://o/6")})
+    ]
+
+
+def test_an_unreachable_store_is_counted_and_learning_goes_on_in_memory():
+    from datetime import datetime, timezone
+
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.items import FetchedPage
+    from newscrawl.pipelines import ExtractPipeline
+    from tests.newsroom import Newsroom
+    from tools.localmongo import free_port
+
+    room = Newsroom(articles_per_outlet=24, seed=0)
+    expected = room.articles("nr-gazeta")
+    settings = {"MONGO_URI": f"mongodb://127.0.0.1:{free_port()}", "MONGO_DATABASE": "unused",
+                "NEWSCRAWL_MONGO_TIMEOUT": 0.3, "NEWSCRAWL_BATCH_SIZE": 5, "NEWSCRAWL_WORKERS": 0}
+
+    async def crawl() -> tuple[list[str], dict]:
+        crawler = get_crawler(settings_dict=settings)
+        pipeline = ExtractPipeline.from_crawler(crawler)
+        pipeline.open_spider()
+        texts = []
+        for e in expected:
+            page = FetchedPage(e.url, e.outlet, room.page_bytes(e), 200, {}, datetime.now(timezone.utc))
+            texts.append((await pipeline.process_item(page))["article"].text)
+        await pipeline.close_spider()
+        return texts, crawler.stats.get_stats()
+
+    texts, stats = asyncio.run(crawl())
+    assert all(t == e.text for t, e in zip(texts[12:], expected[12:]))  # learned in memory
+    assert stats["newscrawl/boilerplate/learned"] == 1
+    assert stats["newscrawl/boilerplate/store_failed"] >= 3  # indexes, load, saves, prune
+    assert "newscrawl/boilerplate/writes" not in stats

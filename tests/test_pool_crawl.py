@@ -87,7 +87,10 @@ def test_a_stopped_crawl_shuts_its_workers_down_and_leaves_no_process(how, mongo
     with Newsroom(articles_per_outlet=400, seed=2).serve() as live:
         registry = live.write_registry(tmp_path / "outlets.toml")
         env = crawl_env(mongo_uri, mongo_db.name, registry, NEWSCRAWL_WORKERS="2")
-        crawl = subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "nr-kurier"], cwd=ROOT, env=env,
+        # A small scraper slot: fewer downloaded pages wait for the text stage, so the
+        # graceful stop (which finishes them) is quick.
+        crawl = subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "nr-kurier",
+                                  "-s", "SCRAPER_SLOT_MAX_ACTIVE_SIZE=200000"], cwd=ROOT, env=env,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                  start_new_session=True)
         try:

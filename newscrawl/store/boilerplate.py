@@ -62,7 +62,7 @@ class BoilerplateStore:
         self.min_articles = min_articles
         self.max_candidates = max_candidates
         self.expire_days = expire_days
-        self.writes = 0  # write statements sent (upserts and deletes), for the crawl stats
+        self.writes = 0  # write statements done (upserts and deletes), for the crawl stats
         self._ops_per_command = 0
 
     @property
@@ -172,8 +172,8 @@ class BoilerplateStore:
 
     def _write(self, ops: list) -> None:
         for chunk in in_chunks(ops, self.ops_per_command):
-            self.writes += len(chunk)
             self.collection.bulk_write(chunk, ordered=False)
+            self.writes += len(chunk)
 
 
 def open_boilerplate_store(
