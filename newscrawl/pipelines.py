@@ -46,9 +46,10 @@ class ExtractPipeline:
 
     ``process_item`` is a coroutine: the reactor keeps downloading and writing while
     ``build_article`` runs in ``NEWSCRAWL_WORKERS`` processes (``newscrawl/workers.py``;
-    ``0`` runs it here, for debugging). At most twice as many pages as workers are in the
-    pool; pages waiting for it stay in Scrapy's scraper slot, whose size Scrapy bounds
-    (``SCRAPER_SLOT_MAX_ACTIVE_SIZE``) by pausing downloads.
+    ``0`` runs it here, for debugging). It awaits the pool's futures on the asyncio
+    reactor (``TWISTED_REACTOR`` in settings.py). At most twice as many pages as workers
+    are in the pool; pages waiting for it stay in Scrapy's scraper slot, whose size Scrapy
+    bounds (``SCRAPER_SLOT_MAX_ACTIVE_SIZE``) by pausing downloads.
 
     Each outlet's registry phrases and learned boilerplate travel to the pure
     ``build_article`` in its (picklable) ``TextOptions``. The short paragraphs of every

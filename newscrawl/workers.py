@@ -166,6 +166,9 @@ def _worker_main(conn: Connection, function: TextFunction) -> None:
     from newscrawl.text.article import Rejected
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The text stage's warnings go to the crawl's stderr in Scrapy's format.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s",
+                        datefmt="%Y-%m-%d %H:%M:%S")
     warm_up()
     try:
         conn.send(READY)
