@@ -18,8 +18,6 @@ from __future__ import annotations
 import argparse
 import atexit
 import json
-import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -60,13 +58,8 @@ def child(argv: list[str]) -> None:
     execute(["scrapy", *argv])
 
 
-def stat(log: str, name: str) -> int:
-    match = re.search(rf"'{re.escape(name)}': (\d+)", log)
-    return int(match.group(1)) if match else 0
-
-
 def crawl(uri: str, db: str, registry: Path, workers: str) -> dict:
-    from tests.support import crawl_env
+    from tests.support import crawl_env, crawl_stat
 
     env = crawl_env(uri, db, registry, NEWSCRAWL_WORKERS=workers)
     proc = subprocess.run(
@@ -77,8 +70,8 @@ def crawl(uri: str, db: str, registry: Path, workers: str) -> dict:
     if proc.returncode != 0 or line is None:
         raise SystemExit(f"crawl failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     counts = json.loads(line[len(COUNTS_PREFIX):])
-    counts["articles"] = stat(proc.stderr, "item_scraped_count")
-    counts["learned"] = stat(proc.stderr, "newscrawl/boilerplate/learned")
+    counts["articles"] = int(crawl_stat(proc.stderr, "item_scraped_count"))
+    counts["learned"] = int(crawl_stat(proc.stderr, "newscrawl/boilerplate/learned"))
     return counts
 
 
@@ -98,14 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     from pymongo import MongoClient
 
     from tests.newsroom import Newsroom
-    from tools.localmongo import start_server
+    from tests.support import mongo_for_bench
 
-    with tempfile.TemporaryDirectory() as tmp:
-        server = None
-        uri = os.environ.get("MONGO_URI")
-        if not uri:
-            server = start_server(Path(tmp) / "mongo")
-            uri = server.uri
+    with tempfile.TemporaryDirectory() as tmp, mongo_for_bench(Path(tmp) / "mongo") as (uri, _):
         db_name = f"bench_bp_{uuid.uuid4().hex[:8]}"
         client = MongoClient(uri)
         seeds = [0] * args.runs + ([1] if args.new_run else [])
@@ -122,8 +110,6 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             client.drop_database(db_name)
             client.close()
-            if server is not None:
-                server.stop()
 
     print(f"newsroom: {OUTLETS}, {args.articles} articles per outlet; NEWSCRAWL_WORKERS={args.workers}")
     print(f"{'run':12} {'articles':>8} {'bp writes':>9} {'commands':>8} {'writes/article':>14} "

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import resource
 import subprocess
 import sys
@@ -81,13 +80,8 @@ class Sampler:
         return (sum(self.cpu[p] for p in others), max((self.rss[p] for p in others), default=0), len(others))
 
 
-def stat(log: str, name: str) -> float:
-    match = re.search(rf"'{re.escape(name)}': ([\d.]+)", log)
-    return float(match.group(1)) if match else 0.0
-
-
 def crawl(uri: str, registry: Path, workers: int, store: bool, server_pid: int | None) -> dict:
-    from tests.support import crawl_env
+    from tests.support import crawl_env, crawl_stat
 
     db = f"bench_pool_{uuid.uuid4().hex[:8]}"
     env = crawl_env(uri, db, registry, NEWSCRAWL_WORKERS=str(workers))
@@ -114,8 +108,8 @@ def crawl(uri: str, registry: Path, workers: int, store: bool, server_pid: int |
     MongoClient(uri).drop_database(db)
     crawl_cpu, crawl_rss = sampler.crawl()
     workers_cpu, workers_rss, helpers = sampler.workers()
-    elapsed = stat(log, "elapsed_time_seconds")
-    items = stat(log, "item_scraped_count")
+    elapsed = crawl_stat(log, "elapsed_time_seconds")
+    items = crawl_stat(log, "item_scraped_count")
     return {
         "workers": workers, "items": int(items), "elapsed": elapsed, "wall": wall,
         "rate": items / elapsed if elapsed else 0.0,
@@ -135,28 +129,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from tests.newsroom import Newsroom
-    from tools.localmongo import start_server
+    from tests.support import mongo_for_bench
 
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        server = None
-        uri = os.environ.get("MONGO_URI")
-        if not uri:
-            server = start_server(Path(tmp) / "mongo")
-            uri = server.uri
-        server_pid = server.process.pid if server is not None and server.process is not None else None
-        try:
-            with Newsroom(articles_per_outlet=args.articles, seed=0).serve() as live:
-                registry = live.write_registry(Path(tmp) / "outlets.toml")
-                for n in range(args.rounds):
-                    order = (0, args.workers) if n % 2 == 0 else (args.workers, 0)
-                    for workers in order:
-                        row = crawl(uri, registry, workers, not args.no_store, server_pid)
-                        rows.append(row)
-                        print(f"round {n + 1} workers={workers}: {row['rate']:.1f} articles/s", file=sys.stderr)
-        finally:
-            if server is not None:
-                server.stop()
+    with tempfile.TemporaryDirectory() as tmp, mongo_for_bench(Path(tmp) / "mongo") as (uri, server_pid):
+        with Newsroom(articles_per_outlet=args.articles, seed=0).serve() as live:
+            registry = live.write_registry(Path(tmp) / "outlets.toml")
+            for n in range(args.rounds):
+                order = (0, args.workers) if n % 2 == 0 else (args.workers, 0)
+                for workers in order:
+                    row = crawl(uri, registry, workers, not args.no_store, server_pid)
+                    rows.append(row)
+                    print(f"round {n + 1} workers={workers}: {row['rate']:.1f} articles/s", file=sys.stderr)
 
     print(f"newsroom {OUTLETS}, {args.articles} articles per outlet, politeness off, "
           f"{'no storage pipeline' if args.no_store else 'stored into ' + ('MONGO_URI' if os.environ.get('MONGO_URI') else 'FerretDB')}; "

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,3 +95,26 @@ def descendants(pid: int) -> set[int]:
         frontier = {child for child, parent in parents.items() if parent in frontier} - found
         found |= frontier
     return found
+
+
+def crawl_stat(log: str, key: str) -> float:
+    """A number from the stats Scrapy dumps at the end of a crawl's log (0 when absent)."""
+    match = re.search(rf"'{re.escape(key)}': ([\d.]+)", log)
+    return float(match.group(1)) if match else 0.0
+
+
+@contextmanager
+def mongo_for_bench(folder: Path) -> Iterator[tuple[str, int | None]]:
+    """``(uri, server pid)``: ``MONGO_URI`` if set (pid None), else a local server with its
+    data in ``folder``, stopped afterwards."""
+    from tools.localmongo import start_server
+
+    uri = os.environ.get("MONGO_URI")
+    if uri:
+        yield uri, None
+        return
+    server = start_server(folder)
+    try:
+        yield server.uri, server.process.pid if server.process is not None else None
+    finally:
+        server.stop()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -19,15 +18,10 @@ from newscrawl.store import BOILERPLATE
 from tests.faulty_text import FAULTS_ENV
 from tests.newsroom import Newsroom
 from tests.support import ROOT, alive, crawl_env, descendants, run_crawl, wait_until
+from tests.support import crawl_stat as stat
 
 OUTLETS = "nr-kurier,nr-kresy,nr-gazeta"
 VOLATILE = ("first_seen_at", "updated_at", "fetched_at")
-
-
-def stat(stderr: str, key: str) -> int:
-    """A counter from the stats Scrapy dumps at the end of a crawl (0 when absent)."""
-    match = re.search(rf"'{re.escape(key)}': (\d+)", stderr)
-    return int(match.group(1)) if match else 0
 
 
 def records(db: Database) -> dict[str, dict]:
