@@ -231,3 +231,16 @@ def test_an_unreachable_store_is_counted_and_learning_goes_on_in_memory():
     assert stats["newscrawl/boilerplate/learned"] == 1
     assert stats["newscrawl/boilerplate/store_failed"] >= 3  # indexes, load, saves, prune
     assert "newscrawl/boilerplate/writes" not in stats
+
+
+def test_counts_that_could_not_be_saved_are_saved_next_time(mongo_db):
+    process = Process(mongo_db)
+    process.observe("o", "http://o/1", BOX)
+    process.observe("o", "http://o/2", BOX)
+    process.learner.unsaved(process.learner.take_updates())  # e.g. MongoDB was down
+    process.observe("o", "http://o/3", BOX)                  # known now (3 articles)
+    process.learner.unsaved(process.learner.take_updates())
+    process.save()
+    doc = mongo_db[BOILERPLATE].find_one({"_id": f"o:{paragraph_fingerprint(BOX)}"})
+    assert doc["known"] is True and doc["count"] == 3 and doc["sample"] == BOX
+    assert process.learner.take_updates() == []

@@ -171,11 +171,9 @@ class LearnedBoilerplate:
         for outlet, state in self._outlets.items():
             for fp in state.dirty:
                 known = fp in state.known
-                articles = state.candidates.get(fp, set())
-                updates.append(BoilerplateUpdate(outlet, fp, frozenset(articles), state.samples.get(fp, ""), known))
-                if known:
-                    state.candidates.pop(fp, None)
-                    state.samples.pop(fp, None)
+                articles = state.candidates.pop(fp, set()) if known else state.candidates.get(fp, set())
+                # The text is stored with the first write; ``unsaved`` gives it back.
+                updates.append(BoilerplateUpdate(outlet, fp, frozenset(articles), state.samples.pop(fp, ""), known))
             for fp in state.seen_known & state.stale_known:
                 if fp not in state.dirty:
                     updates.append(BoilerplateUpdate(outlet, fp, frozenset(), "", True))
@@ -187,14 +185,13 @@ class LearnedBoilerplate:
         """The store could not take ``updates``: keep them for the next time."""
         for update in updates:
             state = self._outlet(update.outlet)
-            if update.articles and update.fp not in state.known:
+            if update.articles:
                 state.candidates.setdefault(update.fp, set()).update(update.articles)
                 if update.sample:
                     state.samples.setdefault(update.fp, update.sample)
-            elif update.known and not update.articles:
+                state.dirty.add(update.fp)
+            elif update.known:  # known boilerplate met again: re-dated at the next save
                 state.stale_known.add(update.fp)
-                continue
-            state.dirty.add(update.fp)
 
     def load(self, outlet: str, stored: Mapping[str, StoredParagraph], stale_known: Iterable[str] = ()) -> set[str]:
         """Merge what the store holds for ``outlet`` (at the outlet's first page); returns
