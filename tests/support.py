@@ -7,7 +7,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -60,16 +59,6 @@ def run_crawl(
         text=True,
         timeout=timeout,
     )
-
-
-def wait_until(condition, timeout: float) -> bool:
-    """Poll ``condition()`` until it is true (True) or ``timeout`` seconds pass (False)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 def _parent_of(pid: int) -> int | None:

@@ -17,7 +17,8 @@ from pymongo.database import Database
 from newscrawl.store import BOILERPLATE
 from tests.faulty_text import FAULTS_ENV
 from tests.newsroom import Newsroom
-from tests.support import ROOT, alive, crawl_env, descendants, run_crawl, wait_until
+from tests.faults import wait_for
+from tests.support import ROOT, alive, crawl_env, descendants, run_crawl
 from tests.support import crawl_stat as stat
 
 OUTLETS = "nr-kurier,nr-kresy,nr-gazeta"
@@ -96,7 +97,8 @@ def test_a_stopped_crawl_shuts_its_workers_down_and_leaves_no_process(how, mongo
                                  start_new_session=True)
         try:
             # Mid-crawl: some records stored (so the workers are busy), far from all 400.
-            assert wait_until(lambda: mongo_db.articles.count_documents({}) >= 10 or crawl.poll() is not None, 120)
+            wait_for(lambda: mongo_db.articles.count_documents({}) >= 10 or crawl.poll() is not None, 120,
+                     "10 records stored")
             below = descendants(crawl.pid)
             assert crawl.poll() is None and len(below) >= 3  # the fork server and 2 workers
             if how.startswith("SIGTERM"):
@@ -108,7 +110,7 @@ def test_a_stopped_crawl_shuts_its_workers_down_and_leaves_no_process(how, mongo
             if crawl.poll() is None:
                 os.killpg(crawl.pid, signal.SIGKILL)
                 crawl.wait()
-    assert wait_until(lambda: not alive(below), 30), f"left behind: {alive(below)}"
+    wait_for(lambda: not alive(below), 30, f"the crawl's processes {sorted(below)} to exit")
     assert "'finish_reason': 'shutdown'" in stderr
     assert "Traceback" not in stderr
     assert 10 <= mongo_db.articles.count_documents({}) < 400

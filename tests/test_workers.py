@@ -16,7 +16,8 @@ from newscrawl.text.article import Rejected, TextOptions
 from newscrawl.workers import InProcessText, TextWorkerPool
 from tests.faulty_text import FAULT_HEADER, build_or_fail
 from tests.newsroom import Newsroom
-from tests.support import alive, wait_until
+from tests.faults import wait_for
+from tests.support import alive
 
 FETCHED = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
 
@@ -75,7 +76,7 @@ def test_a_hung_page_is_killed_after_the_timeout_retried_once_then_counted(pages
         assert outcome.result.reason == "worker_failed"
         assert outcome.incidents == ("timed_out", "timed_out")
         assert "hung for more than 1s" in outcome.result.detail
-        assert wait_until(lambda: not alive({first_worker}), 15)
+        wait_for(lambda: not alive({first_worker}), 15, "the hung worker to be gone")
         assert isinstance(pool.submit(pages[2], TextOptions()).result(timeout=60).result, Article)
     finally:
         pool.close()
