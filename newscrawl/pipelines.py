@@ -6,8 +6,10 @@ storage keys are listed on ``MongoPipeline``.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import queue
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import task, threads
 
 from newscrawl.corpus.stories import DedupParams
+from newscrawl.envsettings import SettingError
 from newscrawl.items import Article, FetchedPage
 from newscrawl.outcomes import TDM_STATS, run_outcomes
 from newscrawl.store import ArticleStore, StorageUnavailable, connect
@@ -30,25 +33,38 @@ from newscrawl.store.spill import SpillFile
 from newscrawl.store.writer import FAILED, SPILLED, STALE, STORED, BatchReport, BatchStorer, StoreWriter
 from newscrawl.outlets import RegistryError, load_registry
 from newscrawl.store import BoilerplateStore, open_boilerplate_store
-from newscrawl.text.article import Rejected, TextOptions, build_article
-from newscrawl.text.fingerprint import (
-    LearnedBoilerplate,
-    LearnedBoilerplatePolicy,
-    paragraph_fingerprint,
-    url_fingerprint,
-)
+from newscrawl.text.article import Rejected, TextOptions
+from newscrawl.text.fingerprint import LearnedBoilerplate, LearnedBoilerplatePolicy
+from newscrawl.workers import InProcessText, TextOutcome, TextWorkerPool, available_cores, start_text_stage
 
 logger = logging.getLogger(__name__)
 
 
 class ExtractPipeline:
-    """FetchedPage → Article (extract, clean, enrich), or a counted drop.
+    """FetchedPage → Article (extract, clean, enrich) in a pool of worker processes, or a
+    counted drop.
 
-    Passes each outlet's registry phrases and learned-boilerplate fingerprints to the
-    pure ``build_article`` in its (picklable) ``TextOptions``; counts the short paragraphs
-    of every stored article towards learned boilerplate, flushed to MongoDB in batches.
-    Stats: ``newscrawl/dropped/<reason>``, ``newscrawl/cleaning/<rule>`` (paragraphs removed
-    by each rule), ``newscrawl/boilerplate/learned`` (paragraphs that became known).
+    ``process_item`` is a coroutine: the reactor keeps downloading and writing while
+    ``build_article`` runs in ``NEWSCRAWL_WORKERS`` processes (``newscrawl/workers.py``;
+    ``0`` runs it here, for debugging). It awaits the pool's futures on the asyncio
+    reactor (``TWISTED_REACTOR`` in settings.py). At most twice as many pages as workers
+    are in the pool; pages waiting for it stay in Scrapy's scraper slot, whose size Scrapy
+    bounds (``SCRAPER_SLOT_MAX_ACTIVE_SIZE``) by pausing downloads.
+
+    Each outlet's registry phrases and learned boilerplate travel to the pure
+    ``build_article`` in its (picklable) ``TextOptions``. The short paragraphs of every
+    record are counted towards learned boilerplate (``text/fingerprint.py``); only those
+    seen in two or more articles are persisted (``store/boilerplate.py``), on a thread of
+    their own, and a failing MongoDB is counted, never waited for: learning goes on in
+    memory.
+
+    Stats: ``newscrawl/dropped/<reason>`` and ``newscrawl/outlet/<key>/dropped`` for every
+    page that gave no record (``worker_failed`` when its worker crashed or hung twice,
+    ``text_error`` when the text stage raised); ``newscrawl/workers/crashed`` and
+    ``…/timed_out`` for every worker lost; ``newscrawl/text/<event>`` for the text stage's
+    events; ``newscrawl/cleaning/<rule>`` (paragraphs removed by each rule);
+    ``newscrawl/boilerplate/learned`` (paragraphs that became known), ``…/writes`` (write
+    statements to the ``boilerplate`` collection), ``…/store_failed`` (its failed calls).
     """
 
     def __init__(
@@ -58,6 +74,8 @@ class ExtractPipeline:
         outlet_phrases: dict[str, tuple[str, ...]] | None = None,
         policy: LearnedBoilerplatePolicy | None = None,
         learn: bool = False,
+        workers: int = 0,
+        text_timeout: float = 60.0,
     ) -> None:
         self.crawler = crawler
         self.options = options
@@ -65,11 +83,20 @@ class ExtractPipeline:
         self.policy = policy or LearnedBoilerplatePolicy()
         self.learner = LearnedBoilerplate(self.policy)
         self.learn = learn
+        self.workers = workers
+        self.text_timeout = text_timeout
+        self.text: TextWorkerPool | InProcessText | None = None
         self.store: BoilerplateStore | None = None
-        self._loaded: set[str] = set()
+        self._in_pool = asyncio.Semaphore(max(1, 2 * workers))
+        self._io: ThreadPoolExecutor | None = None  # the boilerplate store's one thread
+        self._loads: dict[str, asyncio.Future[None]] = {}
+        self._indexed = False
+        self._saving: asyncio.Future[None] | None = None
+        self._save_again = False
+        self._writes_counted = 0
         self._options: dict[str, tuple[frozenset[str], TextOptions]] = {}
         self._batch = max(1, crawler.settings.getint("NEWSCRAWL_BATCH_SIZE", 100))
-        self._unflushed = 0  # articles observed since the last flush of counts
+        self._unsaved = 0  # articles observed since the last save of counts
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
@@ -87,13 +114,21 @@ class ExtractPipeline:
         policy = LearnedBoilerplatePolicy(
             min_articles=s.getint("NEWSCRAWL_BOILERPLATE_MIN_ARTICLES", 8),
             max_chars=s.getint("NEWSCRAWL_BOILERPLATE_MAX_CHARS", 300),
+            window=s.getint("NEWSCRAWL_BOILERPLATE_WINDOW", 20_000),
         )
+        workers = s.getint("NEWSCRAWL_WORKERS", available_cores())
+        timeout = s.getfloat("NEWSCRAWL_TEXT_TIMEOUT", 60.0)
+        for name, value in (("NEWSCRAWL_WORKERS", workers), ("NEWSCRAWL_TEXT_TIMEOUT", timeout)):
+            if value < 0:
+                raise SettingError(f"{name}={value} is not valid: expected 0 or more")
         return cls(
             crawler,
             options,
             {key: outlet.boilerplate for key, outlet in registry.items()},
             policy,
             learn=s.getbool("NEWSCRAWL_LEARN_BOILERPLATE", True),
+            workers=workers,
+            text_timeout=timeout,
         )
 
     @property
@@ -107,22 +142,63 @@ class ExtractPipeline:
             self.store = open_boilerplate_store(
                 s.get("MONGO_URI"), s.get("MONGO_DATABASE"), s.getfloat("NEWSCRAWL_MONGO_TIMEOUT"),
                 self.policy.min_articles,
+                max_candidates=s.getint("NEWSCRAWL_BOILERPLATE_MAX_CANDIDATES", 10_000),
+                expire_days=s.getfloat("NEWSCRAWL_BOILERPLATE_EXPIRE_DAYS", 90.0),
             )
+            self._io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newscrawl-boilerplate")
 
-    def _disable_learning(self, exc: Exception) -> None:
-        # The storage pipeline reports an unreachable database; one warning here is enough.
-        logger.warning("learned boilerplate disabled for this run: %s", str(exc).split("\n", 1)[0][:200])
-        self.stats.inc_value("newscrawl/boilerplate/unavailable")
-        self.store = None
-
-    def options_for(self, outlet: str) -> TextOptions:
-        """The outlet's options: registry phrases and currently known learned boilerplate."""
-        if self.store is not None and outlet not in self._loaded:
-            self._loaded.add(outlet)
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, FetchedPage):
+            return item
+        if self.text is None:
+            self._start_text_stage()
+        assert self.text is not None
+        async with self._in_pool:
+            options = await self.options_for(item.outlet)
             try:
-                self.learner.set_base(outlet, self.store.known(outlet))
-            except PyMongoError as exc:
-                self._disable_learning(exc)
+                outcome = await asyncio.wrap_future(self.text.submit(item, options))
+            except Exception as exc:  # noqa: BLE001 - counted like any page the pool could not run
+                outcome = TextOutcome(Rejected("worker_failed", f"text stage unavailable: {exc!r}"[:200]))
+        return self._record(item, outcome)
+
+    def _start_text_stage(self) -> None:
+        """Started with the first page, so that a crawl that fetches no article (MongoDB
+        down, outlet skipped, nothing new) never starts worker processes."""
+        self.text = start_text_stage(self.workers, self.text_timeout)
+        if isinstance(self.text, TextWorkerPool):
+            logger.info("text stage: %d worker processes (%s), %gs per page at most",
+                        self.text.size, self.text.method, self.text_timeout)
+        else:
+            logger.info("text stage: in the crawl process (NEWSCRAWL_WORKERS=0)")
+
+    def _record(self, page: FetchedPage, outcome: TextOutcome) -> dict[str, Any]:
+        for incident in outcome.incidents:
+            self.stats.inc_value(f"newscrawl/workers/{incident}")
+        result = outcome.result
+        if isinstance(result, Rejected):
+            self.stats.inc_value(f"newscrawl/dropped/{result.reason}")
+            self.stats.inc_value(f"newscrawl/outlet/{page.outlet}/dropped")
+            if result.reason in ("worker_failed", "text_error"):
+                logger.error("%s: %s: %s", result.reason, page.url, result.detail)
+            raise DropItem(f"{result.reason}: {page.url} {result.detail}".rstrip())
+        for removal in result.cleaning.get("removed", []):
+            self.stats.inc_value(f"newscrawl/cleaning/{removal['rule']}")
+        for event in result.cleaning.get("events", []):
+            self.stats.inc_value(f"newscrawl/text/{event}")
+        if self.learn:
+            self._observe(result)
+        return {"article": result, "page": page}
+
+    # --- learned boilerplate ------------------------------------------------------------
+    async def options_for(self, outlet: str) -> TextOptions:
+        """The outlet's options: registry phrases and currently known learned boilerplate
+        (the store's, loaded once per outlet before its first page)."""
+        if self.store is not None:
+            load = self._loads.get(outlet)
+            if load is None:
+                load = self._loads[outlet] = asyncio.ensure_future(self._load(outlet))
+            if not load.done():
+                await load
         known = self.learner.known(outlet) if self.learn else frozenset()
         cached = self._options.get(outlet)
         if cached is None or cached[0] is not known:  # replaced only when it changes
@@ -134,47 +210,84 @@ class ExtractPipeline:
             cached = self._options[outlet] = (known, options)
         return cached[1]
 
-    def process_item(self, item: Any) -> Any:
-        if not isinstance(item, FetchedPage):
-            return item
-        result = build_article(item, self.options_for(item.outlet))
-        if isinstance(result, Rejected):
-            self.stats.inc_value(f"newscrawl/dropped/{result.reason}")
-            raise DropItem(f"{result.reason}: {item.url} {result.detail}".rstrip())
-        for removal in result.cleaning.get("removed", []):
-            self.stats.inc_value(f"newscrawl/cleaning/{removal['rule']}")
-        if self.learn:
-            self._observe(result)
-        return {"article": result, "page": item}
+    async def _store_call(self, what: str, function: Any, *args: Any) -> Any:
+        """``function(*args)`` on the store's thread; a failure is counted and logged (None)."""
+        assert self._io is not None
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._io, function, *args)
+        except Exception as exc:  # noqa: BLE001 - the store must never stop the crawl
+            self.stats.inc_value("newscrawl/boilerplate/store_failed")
+            logger.warning("learned boilerplate: %s failed, learning goes on in memory: %s",
+                           what, str(exc).split("\n", 1)[0][:200])
+            return None
+        finally:
+            self._count_writes()
+
+    async def _load(self, outlet: str) -> None:
+        assert self.store is not None
+        if not self._indexed:
+            self._indexed = True
+            await self._store_call("creating indexes", self.store.ensure_indexes)
+        loaded = await self._store_call(f"loading {outlet}", self.store.load, outlet)
+        if loaded is not None:
+            self.learner.load(outlet, *loaded)
 
     def _observe(self, article: Article) -> None:
-        paragraphs = [p for p in article.text.split("\n\n") if self.policy.candidate(p)]
+        # The paragraphs removed as learned boilerplate are passed too: they are not
+        # counted again, but keep their stored document from expiring.
+        paragraphs = article.text.split("\n\n") + [
+            r["text"] for r in article.cleaning.get("removed", []) if r.get("rule") == "learned_boilerplate"
+        ]
         newly = self.learner.observe(article.outlet, article.url, paragraphs)
         if newly:
             self.stats.inc_value("newscrawl/boilerplate/learned", len(newly))
-        if self.store is None:
-            return
-        self.store.observe(
-            article.outlet, url_fingerprint(article.url), ((paragraph_fingerprint(p), p) for p in paragraphs)
-        )
-        self._unflushed += 1
-        if self._unflushed >= self._batch:
-            self._flush()
+        self._unsaved += 1
+        if self._unsaved >= self._batch:
+            self._unsaved = 0
+            self._start_save()
 
-    def _flush(self) -> None:
-        self._unflushed = 0
+    def _start_save(self) -> None:
         if self.store is None:
             return
+        if self._saving is not None and not self._saving.done():
+            self._save_again = True
+        else:
+            self._saving = asyncio.ensure_future(self._save())
+
+    async def _save(self) -> None:
+        assert self.store is not None
+        while True:
+            self._save_again = False
+            updates = self.learner.take_updates()
+            if updates:
+                stored = await self._store_call("saving counts", self.store.save, updates)
+                if stored is None:
+                    self.learner.unsaved(updates)
+                else:
+                    newly = self.learner.saved(stored)
+                    if newly:
+                        self.stats.inc_value("newscrawl/boilerplate/learned", len(newly))
+            if not self._save_again:
+                return
+
+    def _count_writes(self) -> None:
+        if self.store is not None and self.store.writes != self._writes_counted:
+            self.stats.inc_value("newscrawl/boilerplate/writes", self.store.writes - self._writes_counted)
+            self._writes_counted = self.store.writes
+
+    async def close_spider(self) -> None:
         try:
-            for outlet, counts in self.store.flush().items():
-                newly = self.learner.flushed(outlet, counts)
-                if newly:
-                    self.stats.inc_value("newscrawl/boilerplate/learned", len(newly))
-        except PyMongoError as exc:
-            self._disable_learning(exc)
-
-    def close_spider(self) -> None:
-        self._flush()
+            if self.store is not None:
+                if self._saving is not None:
+                    await self._saving
+                await self._save()
+                for outlet in self._loads:
+                    await self._store_call(f"pruning {outlet}", self.store.prune, outlet)
+        finally:
+            if self.text is not None:
+                self.text.close()
+            if self._io is not None:
+                self._io.shutdown(wait=False)
 
 
 class MongoPipeline:

@@ -122,6 +122,20 @@ NEWSCRAWL_DEDUP_THRESHOLD = 0.8
 NEWSCRAWL_LEARN_BOILERPLATE = True
 NEWSCRAWL_BOILERPLATE_MIN_ARTICLES = 8
 NEWSCRAWL_BOILERPLATE_MAX_CHARS = 300
+# Short paragraphs seen once that are remembered per outlet (in memory, oldest forgotten
+# first) to notice when they recur; only recurring ones are written to MongoDB.
+NEWSCRAWL_BOILERPLATE_WINDOW = 20000
+# The `boilerplate` collection is pruned at the end of each crawl: documents not updated
+# for EXPIRE_DAYS, and the least recently updated candidates beyond MAX_CANDIDATES per outlet.
+NEWSCRAWL_BOILERPLATE_EXPIRE_DAYS = 90.0
+NEWSCRAWL_BOILERPLATE_MAX_CANDIDATES = 10000
+# The text stage runs in this many worker processes (0 = in the crawl process, for
+# debugging); a page that keeps a worker busy longer than TEXT_TIMEOUT seconds (0 = no
+# limit) is treated like a crash: retried once on a fresh worker, then dropped.
+from newscrawl.workers import available_cores  # noqa: E402 (a light import)
+
+NEWSCRAWL_WORKERS = available_cores()
+NEWSCRAWL_TEXT_TIMEOUT = 60.0
 
 # --- corpus: near duplicates and stories (issue 10) ------------------------------------
 # Records are fingerprinted with MinHash over word SHINGLE_SIZE-grams (PERMUTATIONS values,

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,3 +59,51 @@ def run_crawl(
         text=True,
         timeout=timeout,
     )
+
+
+def _parent_of(pid: int) -> int | None:
+    """The parent of a live (not zombie) process, or None."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            state, parent = f.read().rsplit(")", 1)[1].split()[:2]
+    except OSError:
+        return None
+    return None if state == "Z" else int(parent)
+
+
+def alive(pids: set[int]) -> set[int]:
+    """Those of ``pids`` still running (zombies count as gone)."""
+    return {pid for pid in pids if _parent_of(pid) is not None}
+
+
+def descendants(pid: int) -> set[int]:
+    """Running processes below ``pid`` (children, grandchildren…), from /proc."""
+    parents = {int(e): _parent_of(int(e)) for e in os.listdir("/proc") if e.isdigit()}
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def crawl_stat(log: str, key: str) -> float:
+    """A number from the stats Scrapy dumps at the end of a crawl's log (0 when absent)."""
+    match = re.search(rf"'{re.escape(key)}': ([\d.]+)", log)
+    return float(match.group(1)) if match else 0.0
+
+
+@contextmanager
+def mongo_for_bench(folder: Path) -> Iterator[tuple[str, int | None]]:
+    """``(uri, server pid)``: ``MONGO_URI`` if set (pid None), else a local server with its
+    data in ``folder``, stopped afterwards."""
+    from tools.localmongo import start_server
+
+    uri = os.environ.get("MONGO_URI")
+    if uri:
+        yield uri, None
+        return
+    server = start_server(folder)
+    try:
+        yield server.uri, server.process.pid if server.process is not None else None
+    finally:
+        server.stop()

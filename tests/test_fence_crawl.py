@@ -80,6 +80,7 @@ def test_per_outlet_facts(site, hostile_crawl):
         "articles_scheduled": 12,
         "requests_failed": 1,
         "stored": 7,
+        "dropped": 4,  # the 4 bad pages (pool: pages of the outlet that gave no record)
         "error": f"refused {site.base('elsewhere')}/admin/: {ELSEWHERE_IP} is not on the outlet's domains",
     }
 
