@@ -38,6 +38,8 @@ from newscrawl.text.fingerprint import LearnedBoilerplate, LearnedBoilerplatePol
 from newscrawl.workers import InProcessText, TextOutcome, TextWorkerPool, available_cores, start_text_stage
 
 logger = logging.getLogger(__name__)
+# Stats prefix of the text stage's events (Article.cleaning["events"]), one key per event.
+TEXT_EVENTS = "newscrawl/text/"
 
 
 class ExtractPipeline:
@@ -184,7 +186,7 @@ class ExtractPipeline:
         for removal in result.cleaning.get("removed", []):
             self.stats.inc_value(f"newscrawl/cleaning/{removal['rule']}")
         for event in result.cleaning.get("events", []):
-            self.stats.inc_value(f"newscrawl/text/{event}")
+            self.stats.inc_value(f"{TEXT_EVENTS}{event}")
         if self.learn:
             self._observe(result)
         return {"article": result, "page": page}
@@ -451,6 +453,8 @@ class MongoPipeline:
             "dates_nulled": sum(v for k, v in stats.items() if k.startswith("newscrawl/store/date_nulled/")),
             "replayed": {k[len(replay):]: v for k, v in stats.items() if k.startswith(replay)},
             "dropped": {k[len(dropped):]: v for k, v in stats.items() if k.startswith(dropped)},
+            # What the text stage counted: fallbacks, implausible dates, encoding fallbacks, …
+            "text_events": {k[len(TEXT_EVENTS):]: v for k, v in stats.items() if k.startswith(TEXT_EVENTS)},
             # Per outlet: {"reserved", "source", "skipped"} from the spider's TDM checks.
             "tdm": {k[len(TDM_STATS):]: v for k, v in stats.items() if k.startswith(TDM_STATS)},
             "requests": get("downloader/request_count"),
