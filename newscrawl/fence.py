@@ -167,6 +167,26 @@ class Fence:
         return None
 
 
+def resolved_refusal(url: str, allowed: Iterable[Network] = ()) -> tuple[str, str] | None:
+    """``("private_address", detail)`` when ``url``'s host resolves (blocking, via the
+    system resolver) to a forbidden address; for callers outside the reactor, such as
+    ``scrapy outlets --probe``. An unresolvable host is left to the fetch to report."""
+    import socket
+
+    host = urlsplit(url).hostname or ""
+    if not host or _ip_literal(host):
+        return None
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return None
+    for info in infos:
+        why = forbidden_address(str(info[4][0]), allowed)
+        if why:
+            return "private_address", f"{host} resolves to a {why}"
+    return None
+
+
 class FencedResolver(CachingThreadedResolver):
     """Scrapy's caching DNS resolver that refuses names resolving to a forbidden address.
 

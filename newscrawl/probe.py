@@ -3,7 +3,8 @@
 Used by ``scrapy outlets --probe``. Plain ``urllib`` in a bounded thread pool: every source
 has its own timeout (connect, each read, and the whole body) and bodies are size-capped, so
 a probe always ends. robots.txt is read first; sources it disallows for our agent are
-reported, not fetched.
+reported, not fetched. Every URL, redirects included, passes the crawl's fence first
+(``newscrawl/fence.py``); a refused one is reported, not fetched.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import socket
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,6 +22,7 @@ from urllib.parse import urljoin
 from protego import Protego
 
 from newscrawl import discovery, tdm
+from newscrawl.fence import Fence, Network, resolved_refusal
 from newscrawl.outlets import Outlet
 
 MAX_BODY = 32 * 1024 * 1024
@@ -66,12 +69,39 @@ class Fetched:
     url: str = ""
 
 
-def fetch(url: str, user_agent: str, timeout: float) -> Fetched:
-    """GET ``url`` with a total deadline of ``timeout`` seconds (never raises)."""
+# A URL the probe may not fetch: the fence's reason and detail, or None.
+Check = Callable[[str], "tuple[str, str] | None"]
+
+
+class _Refused(urllib.error.URLError):
+    pass
+
+
+class _FencedRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only when the fence lets its target through."""
+
+    def __init__(self, check: Check) -> None:
+        self.check = check
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001 (urllib's signature)
+        refusal = self.check(newurl)
+        if refusal:
+            raise _Refused(f"refused redirect to {newurl} ({refusal[0]}: {refusal[1]})")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def fetch(url: str, user_agent: str, timeout: float, check: Check | None = None) -> Fetched:
+    """GET ``url`` with a total deadline of ``timeout`` seconds (never raises). ``check``
+    (the crawl's fence) is applied to the URL and to every redirect before it is fetched."""
     deadline = time.monotonic() + timeout
+    if check is not None:
+        refusal = check(url)
+        if refusal:
+            return Fetched(None, b"", {}, f"refused by the fence ({refusal[0]}: {refusal[1]})", url)
     request = urllib.request.Request(url, headers={"User-Agent": user_agent, "Accept-Encoding": "identity"})
+    opener = urllib.request.build_opener(_FencedRedirects(check)) if check is not None else urllib.request.build_opener()
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http/https only)
+        with opener.open(request, timeout=timeout) as response:  # noqa: S310 (http/https only)
             chunks, size = [], 0
             while True:
                 if time.monotonic() > deadline:
@@ -94,17 +124,37 @@ def fetch(url: str, user_agent: str, timeout: float) -> Fetched:
 
 
 class Prober:
-    def __init__(self, user_agent: str, timeout: float = 10.0, concurrency: int = 8) -> None:
+    """Probes outlets' sources; with ``fence`` every URL — redirects included — must pass
+    the crawl's fence (the outlet's domains, scheme and port; no private address after DNS
+    resolution unless ``allowed`` networks include it), or it is reported refused."""
+
+    def __init__(self, user_agent: str, timeout: float = 10.0, concurrency: int = 8,
+                 fence: Fence | None = None, allowed: tuple[Network, ...] = ()) -> None:
         self.user_agent = user_agent
         self.timeout = timeout
         self.concurrency = max(1, concurrency)
+        self.fence = fence
+        self.allowed = allowed
+
+    def _check(self, outlet: str) -> Check | None:
+        fence = self.fence
+        if fence is None:
+            return None
+
+        def check(url: str) -> tuple[str, str] | None:
+            return fence.refusal(url, outlet) or resolved_refusal(url, self.allowed)
+
+        return check
+
+    def _fetch(self, outlet: Outlet, url: str) -> Fetched:
+        return fetch(url, self.user_agent, self.timeout, self._check(outlet.key))
 
     def probe(self, outlets: list[Outlet]) -> list[OutletProbe]:
         with ThreadPoolExecutor(self.concurrency) as pool:
             # Phase 1: robots.txt, tdmrep.json, home page of every outlet.
-            first = {o.key: (pool.submit(fetch, o.robots_url, self.user_agent, self.timeout),
-                             pool.submit(fetch, o.tdmrep_url, self.user_agent, self.timeout),
-                             pool.submit(fetch, o.home, self.user_agent, self.timeout)) for o in outlets}
+            first = {o.key: (pool.submit(self._fetch, o, o.robots_url),
+                             pool.submit(self._fetch, o, o.tdmrep_url),
+                             pool.submit(self._fetch, o, o.home)) for o in outlets}
             results, jobs = [], []
             for outlet in outlets:
                 robots, tdmrep, home = (f.result() for f in first[outlet.key])
@@ -162,7 +212,7 @@ class Prober:
         return probe, rp, announced
 
     def _source(self, outlet: Outlet, kind: str, url: str) -> tuple[SourceResult, str | None]:
-        got = fetch(url, self.user_agent, self.timeout)
+        got = self._fetch(outlet, url)
         result = SourceResult(outlet.key, kind, url, reachable=got.status is not None, status=got.status)
         if got.error:
             result.error = got.error

@@ -18,8 +18,9 @@ from tests.support import ROOT
 from tools.localmongo import free_port
 
 
-def outlets_cmd(*args, registry=None, timeout=120):
-    env = {"PATH": "/usr/bin:/bin"}
+def outlets_cmd(*args, registry=None, timeout=120, private="127.0.0.0/8"):
+    # The newsroom is on loopback: the probe's fence lets it through only when allowed.
+    env = {"PATH": "/usr/bin:/bin", "NEWSCRAWL_ALLOW_PRIVATE_NETWORKS": private}
     if registry is not None:
         env["NEWSCRAWL_OUTLETS_FILE"] = str(registry)
     started = time.monotonic()
@@ -128,3 +129,50 @@ def test_probe_of_stale_sources_is_bounded_and_fails(newsroom, newsroom_registry
     # Text output names the failures.
     text, _ = outlets_cmd("--probe", "--timeout", "1", registry=registry)
     assert "FAIL feed" in text.stdout and "HTTP 404" in text.stdout
+
+
+def test_probe_fetches_nothing_the_crawl_fence_would_refuse(newsroom, newsroom_registry):
+    newsroom.clear_log()
+    result, _ = outlets_cmd("--probe", "--json", registry=newsroom_registry, private="")
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    sources = [r for r in rows if "kind" in r]
+    assert sources and all(r["error"].startswith("refused by the fence (private_address: loopback address 127.0.0.")
+                           for r in sources)
+    assert newsroom.request_log == []
+    assert result.returncode == 1
+
+
+def test_probe_refuses_a_redirect_off_the_outlet():
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from newscrawl.fence import Fence, parse_networks
+    from newscrawl.outlets import outlet_from_mapping
+    from newscrawl.probe import Prober
+
+    hits: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            hits.append(f"{self.server.server_address[0]}{self.path}")
+            self.send_response(302)
+            self.send_header("Location", f"http://127.0.0.32:{elsewhere.server_address[1]}/admin/")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    home, elsewhere = ThreadingHTTPServer(("127.0.0.31", 0), Handler), ThreadingHTTPServer(("127.0.0.32", 0), Handler)
+    for server in (home, elsewhere):
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.31:{home.server_address[1]}"
+        outlet = outlet_from_mapping("probed", {"name": "P", "domains": ["127.0.0.31"], "home": f"{base}/",
+                                                "feeds": [f"{base}/feed"], "verified": "newsroom"})
+        allowed = parse_networks("127.0.0.0/8")
+        prober = Prober("test", 5.0, 2, fence=Fence({"probed": outlet}, allowed), allowed=allowed)
+        result, _ = prober._source(outlet, "feed", f"{base}/feed")
+    finally:
+        home.shutdown()
+        elsewhere.shutdown()
+    assert result.error.startswith("refused redirect to http://127.0.0.32:")
+    assert hits == ["127.0.0.31/feed"]

@@ -25,6 +25,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from newscrawl.outlets import Outlet, RegistryError, load_registry
+from newscrawl.fence import Fence, parse_networks
 from newscrawl.probe import OutletProbe, Prober
 from newscrawl.urlcheck import ARTICLE, CheckedUrl, OutletTally, UrlFileError, check_urls, read_url_file, tally
 
@@ -80,7 +81,9 @@ class Command(ScrapyCommand):
             self._list(outlets, opts.json)
             return
         timeout = opts.timeout if opts.timeout is not None else self.settings.getfloat("NEWSCRAWL_PROBE_TIMEOUT")
-        prober = Prober(self.settings.get("USER_AGENT"), timeout, self.settings.getint("NEWSCRAWL_PROBE_CONCURRENCY"))
+        allowed = parse_networks(self.settings.get("NEWSCRAWL_ALLOW_PRIVATE_NETWORKS"))
+        prober = Prober(self.settings.get("USER_AGENT"), timeout, self.settings.getint("NEWSCRAWL_PROBE_CONCURRENCY"),
+                        fence=Fence({o.key: o for o in outlets}, allowed), allowed=allowed)
         probes = prober.probe(outlets)
         self._report(outlets, probes, opts.json)
         failed = [s for p in probes for s in p.sources if not s.ok]
