@@ -65,7 +65,9 @@ import trafilatura  # noqa: E402
 from pymongo import MongoClient  # noqa: E402
 from pymongo.database import Database  # noqa: E402
 
+from newscrawl.corpus.stories import DedupParams  # noqa: E402
 from newscrawl.items import FetchedPage  # noqa: E402
+from newscrawl.store.corpus import DEDUP_INDEX, BatchDedup  # noqa: E402
 from newscrawl.store.mongo import ARTICLES, PAGES, article_document, in_chunks  # noqa: E402
 from newscrawl.text.article import TextOptions, build_article  # noqa: E402
 from store_scaling import measure as measure_store_commands, synthetic_article  # noqa: E402
@@ -331,18 +333,27 @@ def synthetic_page(serial: int) -> FetchedPage:
 
 
 def preload(db: Database, start: int, stop: int) -> None:
-    """Synthetic records ``start``…``stop - 1`` into ``articles`` and ``pages``, chunked."""
+    """Synthetic records ``start``…``stop - 1`` into ``articles`` and ``pages``, chunked, and
+    into FerretDB's dedup index as the store indexes them (else the crawl would index them)."""
+    key_index = BatchDedup.for_articles(db[ARTICLES], DedupParams()).key_index
     for chunk in in_chunks(list(range(start, stop)), LOAD_CHUNK):
-        db[ARTICLES].insert_many([article_document(synthetic_article(n)) for n in chunk], ordered=False)
+        docs = [article_document(synthetic_article(n)) for n in chunk]
+        db[ARTICLES].insert_many(docs, ordered=False)
         db[PAGES].insert_many([page_document(synthetic_page(n)) for n in chunk], ordered=False)
+        if key_index is not None:
+            key_index.add_records(docs)
 
 
 def remove_crawl(db: Database, outlets: list[str]) -> None:
-    """Undo a crawl: its records and pages, and every collection the preload does not make."""
+    """Undo a crawl: its records, pages and dedup-index entries, and every collection the
+    preload does not make."""
+    key_index = BatchDedup.for_articles(db[ARTICLES], DedupParams()).key_index
+    if key_index is not None:  # by _id: a filter on "record" would scan millions of entries
+        key_index.remove_records(db[ARTICLES].find({"outlet": {"$in": outlets}}, {"lsh": 1, "content_hash": 1}))
     for name in (ARTICLES, PAGES):
         db[name].delete_many({"outlet": {"$in": outlets}})
     for name in db.list_collection_names():
-        if name not in (ARTICLES, PAGES):
+        if name not in (ARTICLES, PAGES, DEDUP_INDEX):
             db.drop_collection(name)
 
 

@@ -352,9 +352,10 @@ class MongoPipeline:
             return
         spill = SpillFile(self.spill_dir / f"{self.run_id}.jsonl")
         # Exact and near duplicates (story_id) are found in the writer's annotate stage,
-        # one query per batch, for new and changed records only.
-        self.dedup = BatchDedup.for_database(store.db, DedupParams.from_settings(self.crawler.settings))
-        dedup = {"annotators": [self.dedup.annotate], "lookup_fields": DEDUP_FIELDS}
+        # one query per batch (two on FerretDB), for new and changed records only; on
+        # FerretDB its index stage then adds their keys to the emulated index.
+        self.dedup = BatchDedup.for_articles(store.articles, DedupParams.from_settings(self.crawler.settings))
+        dedup = {"annotators": [self.dedup.annotate], "lookup_fields": DEDUP_FIELDS, "indexers": [self.dedup.index]}
         self.writer = StoreWriter(
             BatchStorer(store, self.retry_seconds, spill=spill, **dedup),
             self.batch_size,

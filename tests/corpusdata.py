@@ -10,7 +10,8 @@ from pymongo import UpdateOne
 from pymongo.database import Database
 
 from newscrawl.items import Article
-from newscrawl.store.corpus import annotate_duplicates
+from newscrawl.corpus.stories import DedupParams
+from newscrawl.store.corpus import BatchDedup
 from newscrawl.text.normalize import content_hash
 
 NOW = datetime(2026, 11, 27, 8, tzinfo=timezone.utc)
@@ -30,9 +31,13 @@ def article_doc(url: str, lead: str, paragraphs: list[str], **fields: Any) -> di
     return {**asdict(article), "_id": url}
 
 
-def write_batch(db: Database, docs: list[dict[str, Any]], now: datetime = NOW, existing=None) -> None:
-    """What the writer does with one batch: annotate, then upsert (``first_seen_at`` on insert)."""
-    annotate_duplicates(db.articles, docs, existing)
+def write_batch(db: Database, docs: list[dict[str, Any]], now: datetime = NOW, existing=None,
+                dedup: BatchDedup | None = None) -> None:
+    """What the writer does with one batch: annotate, upsert (``first_seen_at`` on insert), then
+    index (FerretDB's emulated index). ``dedup``: as the crawl makes it for this server by default."""
+    dedup = dedup or BatchDedup.for_articles(db.articles, DedupParams())
+    dedup.annotate(db.articles, docs, existing)
     db.articles.bulk_write([UpdateOne({"_id": d["_id"]}, {"$set": {**d, "updated_at": now},
                                                            "$setOnInsert": {"first_seen_at": now}}, upsert=True)
                             for d in docs])
+    dedup.index(db.articles, docs)

@@ -12,7 +12,8 @@ from pymongo.monitoring import CommandListener
 from newscrawl.corpus.minhash import MinHashParams, fingerprint, shingles, similarity
 from newscrawl.corpus.stories import DedupParams, story_id_for
 from newscrawl.envsettings import SettingError
-from newscrawl.store.corpus import DEDUP_FIELDS, annotate_duplicates, ensure_corpus_indexes
+from newscrawl.store.corpus import (DEDUP_FIELDS, DEDUP_INDEX, BatchDedup, KeyIndex, annotate_duplicates,
+                                    ensure_corpus_indexes)
 from tests.corpusdata import NOW, text_of
 from tests.corpusdata import article_doc as doc
 from tests.corpusdata import write_batch as write
@@ -117,17 +118,27 @@ def counted_db(mongo_uri, mongo_db):
     client.close()
 
 
-def test_syndicated_copies_join_the_first_story_with_one_query_per_batch(stories, counted_db):
+@pytest.mark.parametrize("emulated", [False, True], ids=["multikey query", "emulated index"])
+def test_syndicated_copies_join_the_first_story_with_one_query_per_batch(stories, counted_db, emulated):
+    """MongoDB: one query on the multikey index. The emulated index (FerretDB): two ``_id $in``
+    lookups — keys, then the records they name — and never a scan of ``articles``."""
     db, finds = counted_db
+    dedup = BatchDedup(DedupParams(), KeyIndex(db[DEDUP_INDEX]) if emulated else None)
     rng = random.Random(5)
     lead, paragraphs = stories[0]
     unrelated = [doc(f"https://c.pl/{i}", *stories[3 + i]) for i in range(5)]
-    write(db, [doc("https://a.pl/agency", lead, paragraphs), *unrelated[:2]], NOW - timedelta(hours=2))
+    write(db, [doc("https://a.pl/agency", lead, paragraphs), *unrelated[:2]], NOW - timedelta(hours=2), dedup=dedup)
     finds.commands.clear()
     copy = doc("https://b.pl/copy", lead, attribution_prefix(reorder_paragraphs(paragraphs, rng), "Jak podaje PAP, "))
     exact = doc("https://b.pl/same-text", "Inny lead.", paragraphs)
-    write(db, [*unrelated[2:], copy, exact])
-    assert len(finds.commands) == 1  # candidates and the batch's stored versions in one query
+    write(db, [*unrelated[2:], copy, exact], dedup=dedup)
+    # Candidates and the batch's stored versions in one query (two on the emulated index).
+    if emulated:
+        assert [(c["find"], list(c["filter"]), list(c["filter"]["_id"])) for c in finds.commands] == [
+            (DEDUP_INDEX, ["_id"], ["$in"]), ("articles", ["_id"], ["$in"])]
+        assert {"https://a.pl/agency", "https://b.pl/copy"} <= set(finds.commands[1]["filter"]["_id"]["$in"])
+    else:
+        assert len(finds.commands) == 1 and "lsh" in str(finds.commands[0]["filter"])
     records = stored(db)
     founder = records["https://a.pl/agency"]
     assert founder["story_id"] == story_id_for("https://a.pl/agency")
@@ -193,8 +204,9 @@ def test_an_edited_record_is_judged_again_and_a_legacy_record_gets_its_fields(st
     assert len(records["https://e.pl/old"]["lsh"]) == PARAMS.bands
 
 
-def test_the_ferretdb_scan_finds_what_the_indexed_query_finds(stories, mongo_client):
-    """Both ways of finding candidates (the writer scans on FerretDB) give the same records."""
+def test_the_emulated_index_finds_what_the_multikey_query_finds(stories, mongo_client):
+    """Both ways of finding candidates (the writer uses the emulated index on FerretDB) give the
+    same records, across three batches written one after the other."""
     rng = random.Random(11)
     batches = []
     for start in (0, 6, 12):
@@ -204,13 +216,16 @@ def test_the_ferretdb_scan_finds_what_the_indexed_query_finds(stories, mongo_cli
             batch.append((lead, drop_sentence(reorder_paragraphs(paragraphs, rng), rng)))
         batches.append(batch)
     results = []
-    for scan in (False, True):
-        db = mongo_client[f"nc_test_scan_{scan}_{rng.getrandbits(32):08x}"]
+    for emulated in (False, True):
+        db = mongo_client[f"nc_test_index_{emulated}_{rng.getrandbits(32):08x}"]
+        key_index = KeyIndex(db[DEDUP_INDEX]) if emulated else None
         try:
             for n, batch in enumerate(batches):
                 docs = [doc(f"https://{k % 3}.pl/{n}/{k}", lead, paras) for k, (lead, paras) in enumerate(batch)]
-                annotate_duplicates(db.articles, docs, None, DedupParams(), scan=scan)
+                annotate_duplicates(db.articles, docs, None, DedupParams(), key_index)
                 db.articles.insert_many([{**d, "first_seen_at": NOW + timedelta(minutes=n)} for d in docs])
+                if key_index is not None:
+                    assert key_index.commit(d["_id"] for d in docs) > 0
             results.append({d["_id"]: (d["story_id"], d["near_duplicate_of"], d["similarity"], d["duplicate_of"])
                             for d in db.articles.find()})
         finally:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
 import pytest
 from pymongo.database import Database
 
+from newscrawl.store.corpus import DEDUP_INDEX, is_ferretdb
 from tests.newsroom.syndication import SyndicationNewsroom
 from tests.support import ROOT, crawl_env, run_crawl
 
@@ -61,11 +63,15 @@ def test_syndicated_copies_share_one_story_and_the_same_topic_story_does_not(syn
     assert all(r["near_duplicate_of"] is None and r["duplicate_of"] is None for r in others)
 
 
-def test_the_crawl_stats_count_what_dedup_found(crawled):
+def test_the_crawl_stats_count_what_dedup_found(crawled, module_db):
     first_run, second_run = crawled[2]
-    for key, value in (("near", 2), ("new_stories", 8), ("exact", 0), ("skipped", 0)):
+    for key, value in (("near", 2), ("new_stories", 8), ("exact", 0), ("skipped", 0), ("unindexed", 0)):
         assert f"'newscrawl/dedup/{key}': {value}," in first_run, key
     assert "'newscrawl/dedup/near': 0," in second_run  # nothing changed, nothing judged again
+    # FerretDB: the keys of the first run's records went to the emulated index (none on MongoDB).
+    entries = re.search(r"'newscrawl/dedup/index_entries': (\d+),", first_run)
+    assert entries is not None and int(entries[1]) == module_db[DEDUP_INDEX].count_documents({"record": {"$ne": ""}})
+    assert (int(entries[1]) > 0) == is_ferretdb(module_db)
 
 
 def test_a_recrawl_changes_no_story(crawled):

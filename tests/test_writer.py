@@ -197,6 +197,27 @@ def test_an_article_is_never_written_without_its_page(mongo_db):
     assert mongo_db.articles.count_documents({}) == mongo_db.pages.count_documents({}) == 1
 
 
+def test_indexers_see_the_acknowledged_new_and_changed_articles_and_their_failure_loses_nothing(mongo_db, caplog):
+    seen: list[tuple[list[str], int]] = []
+
+    def index(articles, docs):  # what it was given, and what MongoDB already held then
+        seen.append((sorted(d["_id"].rsplit("/", 1)[1] for d in docs),
+                     articles.count_documents({"_id": {"$in": [d["_id"] for d in docs]}})))
+        if len(seen) == 2:
+            raise RuntimeError("index unavailable")
+
+    storer = BatchStorer(ArticleStore(mongo_db), indexers=[index])
+    assert statuses(storer.write_batch([record(article(1)), record(article(2))])) == [("1", "new"), ("2", "new")]
+    later = [record(article(1, fetched=NOW + timedelta(hours=1))), record(article(2, title="Nowy")),
+             record(article(3))]
+    with caplog.at_level(logging.ERROR):
+        assert statuses(storer.write_batch(later)) == [("1", "unchanged"), ("2", "changed"), ("3", "new")]
+    assert seen == [(["1", "2"], 2), (["2", "3"], 2)]
+    assert "index unavailable" in caplog.text and "its records are stored" in caplog.text
+    assert mongo_db.articles.find_one({"_id": article(2).url})["title"] == "Nowy"
+    assert mongo_db.articles.count_documents({}) == 3
+
+
 def test_two_fetches_of_one_url_in_a_batch_store_the_newer(mongo_db):
     older, newer = article(1, title="stary", fetched=NOW - timedelta(minutes=1)), article(1, title="nowy", fetched=NOW)
     report = BatchStorer(ArticleStore(mongo_db)).write_batch([record(newer), record(older)])

@@ -10,25 +10,47 @@ they are written. It sets on each document:
   Jaccard similarity reaching the threshold;
 - ``story_id``: shared by a near-duplicate cluster, kept on re-crawl (see ``corpus/stories.py``).
 
-Cost: **one query per batch** — ``lsh $in`` the batch's band keys ``$or`` ``content_hash $in``
-its hashes, both indexed — and no in-memory index, so it works across runs and across
+Candidates come from MongoDB, never from memory, so dedup works across runs and across
 crawler processes. (Two processes writing near duplicates within the same flush window do
 not see each other's batch: each record then founds a story of its own.)
 
-FerretDB 1.24 (SQLite backend) pushes no filter but ``_id`` equality down to SQLite, so every
-query scans the collection there, and it matches ``$in`` against an array element by element:
-the indexed query costs ~9 ms per stored record and batch. On FerretDB the writer therefore
-passes ``scan=True``: one unfiltered projected scan (~0.6 ms per stored record), matched in
-Python, keeping only the matches. FerretDB's ``$group`` also lacks ``$first``/``$min``/
-``$push``/``$addToSet`` and its ``$project`` ``$strLenCP``/``$size``/``$dateToString``:
-statistics are computed in Python over a streamed projection (``stats_documents``), and
-``--dedup near`` reads a sorted cursor instead of grouping on the server.
+**MongoDB**: one query per batch — ``lsh $in`` the batch's band keys ``$or`` ``content_hash
+$in`` its hashes, both indexed (``lsh`` is a multikey index: one entry per band key).
+
+**FerretDB** (1.24, SQLite backend) cannot index array elements, and pushes no filter but
+``_id`` down to SQLite (``_id`` equality and ``_id $in`` with our patch), so that query scans
+the whole collection for every batch. There, and only there (``is_ferretdb``), the multikey
+index is emulated by the collection ``dedup_index`` (``KeyIndex``): one document per band key
+(``_id`` = ``b:<key as 16 hex digits>``) and per text hash (``_id`` = ``h:<content_hash>``),
+``record`` = the ``_id`` of the **first** record that had it. Candidates of a batch are two
+``_id $in`` queries — the batch's keys on ``dedup_index``, then the records named there on
+``articles`` — both answered by the ``_id`` index: the cost per batch does not grow with the
+corpus. The band keys stay on the record on both servers (``lsh``).
+
+The emulated index is written **insert-only**: a key already held is never rewritten, so an
+entry is one small insert, and concurrent processes cannot undo each other (a duplicate key
+error means another process got there first, and is ignored). Only keys the batch's lookup
+did not find are inserted, and only **after the records are acknowledged** (the writer's
+``index`` stage): a crash in between loses no record, only index entries, i.e. some
+candidates of later batches. Because each key names only its first record, a later record
+finds the earlier members of its story through those that hold its keys; stories are
+clusters around their first member, so this costs little recall (``bench/dedup.py`` measures
+both ways). Keys of a record whose text was edited stay with it (its new keys are added);
+a record that holds no key of a later copy is not found by it. A database filled before the
+index existed is indexed once, at the first start (one scan of ``articles``,
+``KeyIndex.ensure``).
+
+FerretDB's ``$group`` also lacks ``$first``/``$min``/``$push``/``$addToSet`` and its
+``$project`` ``$strLenCP``/``$size``/``$dateToString``: statistics are computed in Python
+over a streamed projection (``stats_documents``), and ``--dedup near`` reads a sorted cursor
+instead of grouping on the server.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -36,7 +58,7 @@ from typing import Any
 from pymongo import ASCENDING
 from pymongo.collection import Collection
 from pymongo.database import Database
-from pymongo.errors import PyMongoError
+from pymongo.errors import BulkWriteError, PyMongoError
 
 from newscrawl.corpus.minhash import fingerprint
 from newscrawl.corpus.stories import Decision, DedupParams, Incoming, Known, assign
@@ -48,12 +70,18 @@ logger = logging.getLogger(__name__)
 DEDUP_FIELDS = ("content_hash", "minhash", "lsh", "first_seen_at", "duplicate_of", "near_duplicate_of",
                 "similarity", "story_id")
 DEDUP_MODES = ("none", "exact", "near")
+DEDUP_INDEX = "dedup_index"  # the emulated multikey index (FerretDB only), see KeyIndex
+# ``_id``s per ``_id $in`` query: the patched FerretDB pushes at most 10,000 down to its index.
+IDS_PER_QUERY = 5000
+ENTRIES_PER_INSERT = 500  # one insert command (FerretDB: keep write commands small, see store/mongo.py)
+INDEX_BUILT = "meta:built"  # the dedup_index document saying that every record stored before it is indexed
+DUPLICATE_KEY = 11000
 
 
 @dataclass
 class DedupCounts:
     """What one or more batches found: new or edited records found to be exact or near duplicates
-    or founding a story, queries sent, candidate records read."""
+    or founding a story, queries sent, candidate records read, emulated-index entries added."""
 
     records: int = 0
     exact: int = 0
@@ -61,7 +89,9 @@ class DedupCounts:
     new_stories: int = 0
     queries: int = 0
     candidates: int = 0
-    skipped: int = 0      # records written without dedup fields (the query failed)
+    skipped: int = 0        # records written without dedup fields (the query failed)
+    index_entries: int = 0  # entries added to the emulated index (FerretDB)
+    unindexed: int = 0      # records stored whose emulated-index entries could not be added
 
     def add(self, other: DedupCounts) -> None:
         for name in self.__dataclass_fields__:
@@ -69,7 +99,8 @@ class DedupCounts:
 
     def to_stats(self, stats: Any) -> None:
         """Set the crawl stats ``newscrawl/dedup/<name>`` (a Scrapy ``StatsCollector``)."""
-        for name in ("exact", "near", "new_stories", "queries", "candidates", "skipped"):
+        for name in ("exact", "near", "new_stories", "queries", "candidates", "skipped", "index_entries",
+                     "unindexed"):
             stats.set_value(f"newscrawl/dedup/{name}", getattr(self, name))
 
 
@@ -104,19 +135,22 @@ def annotate_duplicates(
     docs: list[dict[str, Any]],
     existing: Mapping[str, Mapping[str, Any]] | None = None,
     params: DedupParams = DedupParams(),
-    scan: bool = False,
+    key_index: KeyIndex | None = None,
 ) -> DedupCounts:
     """Set the dedup fields on each article document of one batch, in place (see module docstring).
 
     ``existing`` maps the ``_id`` of every batch record already stored to its stored fields
     (at least ``DEDUP_FIELDS``); when None, the same query also fetches them. A document may
     carry ``minhash``/``lsh`` computed in a worker process (``corpus.minhash.fingerprint``
-    with the same parameters); otherwise they are computed here. ``scan`` (for FerretDB, see
-    ``is_ferretdb``) finds the same candidates by streaming the fingerprints of the whole
-    collection and matching them here. Raises ``PyMongoError`` when the query fails (the
+    with the same parameters); otherwise they are computed here. ``key_index`` (FerretDB,
+    see ``BatchDedup.for_articles``) finds the candidates through the emulated index instead
+    of the multikey query, and plans the entries of this batch: call ``key_index.commit``
+    once the documents are written. Raises ``PyMongoError`` when a query fails (the
     documents are then left as they were).
     """
     counts = DedupCounts(records=len(docs))
+    if key_index is not None:
+        key_index.pending = {}
     if not docs:
         return counts
     prints = []
@@ -127,19 +161,26 @@ def annotate_duplicates(
         made = fingerprint(doc.get("lead") or "", doc.get("text") or "", params.minhash)
         prints.append((made.minhash, made.lsh) if made else (None, ()))
     ids = {doc["_id"] for doc in docs}
-    keys = {key for _, lsh in prints for key in lsh}
-    hashes = {doc["content_hash"] for doc in docs if doc.get("content_hash")}
-    wanted_ids = ids if existing is None else set()
-    counts.queries = 1
-    find = _scan_candidates if scan else _query_candidates
-    found = [_known(doc) for doc in find(articles, keys, hashes, wanted_ids)]
-    counts.candidates = len(found)
     stored = {k: _known({"_id": k, **v}) for k, v in (existing or {}).items()}
+    # Records re-crawled with an unchanged text keep their decisions (``assign``) and hold their
+    # keys in the emulated index since they were first written: their keys need no lookup there.
+    settled = {r.id for r in _incoming(docs, prints, stored) if r.unchanged} if key_index is not None else set()
+    keys = {key for doc, (_, lsh) in zip(docs, prints) if doc["_id"] not in settled for key in lsh}
+    hashes = {doc["content_hash"] for doc in docs if doc.get("content_hash") and doc["_id"] not in settled}
+    wanted_ids = ids if existing is None else set()
+    held: dict[str, str] = {}
+    if key_index is None:
+        counts.queries = 1
+        candidates: Iterable[dict] = _query_candidates(articles, keys, hashes, wanted_ids)
+    else:
+        held, counts.queries = key_index.lookup([*map(band_entry, keys), *map(hash_entry, hashes)])
+        named = {record for record in held.values() if isinstance(record, str)} | wanted_ids
+        candidates, queries = find_by_ids(articles, named, _PROJECTION)
+        counts.queries += queries
+    found = [_known(doc) for doc in candidates]
+    counts.candidates = len(found)
     stored.update({known.id: known for known in found if known.id in wanted_ids})
-    batch = [
-        Incoming(doc["_id"], doc.get("content_hash") or "", minhash, lsh, stored.get(doc["_id"]))
-        for doc, (minhash, lsh) in zip(docs, prints)
-    ]
+    batch = _incoming(docs, prints, stored)
     for doc, (minhash, lsh), record, decision in zip(docs, prints, batch, assign(batch, found, params)):
         doc["minhash"] = minhash
         doc["lsh"] = list(lsh)
@@ -151,7 +192,15 @@ def annotate_duplicates(
             counts.exact += decision.duplicate_of is not None
             counts.near += decision.near_duplicate_of is not None
             counts.new_stories += decision.near_duplicate_of is None and decision.duplicate_of is None
+    if key_index is not None:
+        key_index.plan([doc for doc in docs if doc["_id"] not in settled], held)
     return counts
+
+
+def _incoming(docs: list[dict[str, Any]], prints: list[tuple[bytes | None, tuple[int, ...]]],
+              stored: Mapping[str, Known]) -> list[Incoming]:
+    return [Incoming(doc["_id"], doc.get("content_hash") or "", minhash, lsh, stored.get(doc["_id"]))
+            for doc, (minhash, lsh) in zip(docs, prints)]
 
 
 _PROJECTION = {name: 1 for name in DEDUP_FIELDS}
@@ -171,20 +220,132 @@ def _query_candidates(articles: Collection, keys: set[int], hashes: set[str], id
     return articles.find({"$or": clauses} if len(clauses) > 1 else clauses[0], _PROJECTION)
 
 
-def _scan_candidates(articles: Collection, keys: set[int], hashes: set[str], ids: set[str]) -> Iterator[dict]:
-    """The same records from one unfiltered, projected scan, matched here; only matches are kept.
+def find_by_ids(collection: Collection, ids: Iterable[str], projection: Mapping[str, Any]) -> tuple[list[dict], int]:
+    """The documents of ``ids`` (strings), and the ``_id $in`` queries sent for them (one per
+    ``IDS_PER_QUERY``; on FerretDB each is answered by the ``_id`` index, see the patch)."""
+    from newscrawl.store.mongo import in_chunks  # store.mongo imports this module
 
-    FerretDB 1.24 (SQLite) scans the collection for any filter but ``_id`` equality anyway, and
-    matches ``$in`` against an array by comparing every element with every listed value: with a
-    batch's ~3,200 band keys that is about 15 times slower than streaming the fingerprints.
+    chunks = in_chunks(sorted(set(ids)), IDS_PER_QUERY)
+    # batch_size: all of a chunk in the reply (else 101 documents, then getMores)
+    return [doc for chunk in chunks
+            for doc in collection.find({"_id": {"$in": chunk}}, projection, batch_size=len(chunk))], len(chunks)
+
+
+def band_entry(key: int) -> str:
+    """The ``dedup_index`` ``_id`` of an LSH band key. A string, not the int64: the patched
+    FerretDB pushes ``_id $in`` down to its index for strings and ObjectIds only."""
+    return f"b:{key & 0xFFFF_FFFF_FFFF_FFFF:016x}"
+
+
+def hash_entry(content_hash: str) -> str:
+    """The ``dedup_index`` ``_id`` of a text hash (exact duplicates)."""
+    return f"h:{content_hash}"
+
+
+def _entries(doc: Mapping[str, Any]) -> list[str]:
+    entries = [band_entry(key) for key in doc.get("lsh") or ()]
+    if doc.get("content_hash"):
+        entries.append(hash_entry(doc["content_hash"]))
+    return entries
+
+
+class KeyIndex:
+    """The emulated multikey index of ``lsh`` and ``content_hash`` (FerretDB; see the module
+    docstring): ``{_id: "b:<band key>" | "h:<content_hash>", record: <first record's _id>}``.
+
+    Per batch: ``annotate_duplicates`` looks the batch's keys up (``lookup``) and plans the
+    entries nobody holds yet (``plan``); once the records are written, ``commit`` inserts
+    those of the records written. Insert-only: a held key is never rewritten.
     """
-    for doc in articles.find({}, _PROJECTION):
-        if doc["_id"] in ids or doc.get("content_hash") in hashes or not keys.isdisjoint(doc.get("lsh") or ()):
-            yield doc
+
+    def __init__(self, collection: Collection) -> None:
+        self.collection = collection
+        self.pending: dict[str, str] = {}  # entry -> record, planned by the last annotation
+
+    def lookup(self, entries: Iterable[str]) -> tuple[dict[str, str], int]:
+        """``{entry: record}`` of the ``entries`` held, and the queries sent."""
+        found, queries = find_by_ids(self.collection, entries, {"record": 1})
+        return {doc["_id"]: doc.get("record") for doc in found}, queries
+
+    def plan(self, docs: list[dict[str, Any]], held: Mapping[str, Any]) -> None:
+        """Remember the entries of the annotated ``docs`` that are not ``held``; within the batch,
+        the first document (in batch order, the order ``assign`` judges in) gets an entry."""
+        self.pending = {}
+        for doc in docs:
+            for entry in _entries(doc):
+                if entry not in held:
+                    self.pending.setdefault(entry, doc["_id"])
+
+    def commit(self, written: Iterable[str]) -> int:
+        """Insert the planned entries of the records ``written`` (their ``_id``s, acknowledged by
+        the server); return how many were inserted. The plan is used up either way."""
+        ids = set(written)
+        entries = {entry: record for entry, record in self.pending.items() if record in ids}
+        self.pending = {}
+        return self._insert(entries)
+
+    def add_records(self, docs: Iterable[Mapping[str, Any]]) -> int:
+        """Index stored records (in the order they were stored) whose keys nobody holds yet; a
+        text hash goes to the record the document duplicates, if any. Returns the entries added."""
+        entries: dict[str, str] = {}
+        for doc in docs:
+            for entry in _entries(doc):
+                target = doc.get("duplicate_of") if entry.startswith("h:") else None
+                entries.setdefault(entry, target or doc["_id"])
+        held, _ = self.lookup(entries)
+        return self._insert({entry: record for entry, record in entries.items() if entry not in held})
+
+    def remove_records(self, docs: Iterable[Mapping[str, Any]]) -> int:
+        """Remove the entries held by these records (``_id``, ``lsh``, ``content_hash``), e.g.
+        when records are deleted; ``_id $in`` deletes (flat on FerretDB). Returns the entries removed."""
+        from newscrawl.store.mongo import in_chunks  # store.mongo imports this module
+
+        docs = list(docs)
+        ids = [doc["_id"] for doc in docs]
+        entries = sorted({entry for doc in docs for entry in _entries(doc)})
+        return sum(self.collection.delete_many({"_id": {"$in": chunk}, "record": {"$in": ids}}).deleted_count
+                   for chunk in in_chunks(entries, IDS_PER_QUERY))
+
+    def ensure(self, articles: Collection, chunk: int = 1000) -> int:
+        """Index, once per database, the records stored before the index existed (one scan of
+        ``articles`` in natural order, i.e. about the order they were stored); afterwards one
+        ``_id`` lookup. Interrupted, it starts again at the next call. Returns the entries added."""
+        if self.collection.find_one({"_id": INDEX_BUILT}, {"_id": 1}) is not None:
+            return 0
+        started = time.monotonic()
+        added, records, docs = 0, 0, []
+        for doc in articles.find({}, {"lsh": 1, "content_hash": 1, "duplicate_of": 1}, batch_size=chunk):
+            docs.append(doc)
+            if len(docs) >= chunk:
+                added, records, docs = added + self.add_records(docs), records + len(docs), []
+        added, records = added + self.add_records(docs), records + len(docs)
+        self._insert({INDEX_BUILT: ""})
+        if records:
+            logger.info("dedup index built for %d record(s) stored before it: %d entries in %.1fs",
+                        records, added, time.monotonic() - started)
+        return added
+
+    def _insert(self, entries: Mapping[str, str]) -> int:
+        """Insert ``{entry: record}`` in small unordered commands. A key another process inserted
+        meanwhile fails alone, as a duplicate-key write error, and is ignored: FerretDB then
+        inserts the command's documents one by one (all the others are inserted)."""
+        from newscrawl.store.mongo import in_chunks  # store.mongo imports this module
+
+        docs = [{"_id": entry, "record": entries[entry]} for entry in sorted(entries)]
+        inserted = 0
+        for chunk in in_chunks(docs, ENTRIES_PER_INSERT):
+            try:
+                inserted += len(self.collection.insert_many(chunk, ordered=False).inserted_ids)
+            except BulkWriteError as exc:
+                errors = exc.details.get("writeErrors", [])
+                if exc.details.get("writeConcernErrors") or any(e.get("code") != DUPLICATE_KEY for e in errors):
+                    raise
+                inserted += exc.details.get("nInserted", 0)
+        return inserted
 
 
 def is_ferretdb(db: Database) -> bool:
-    """Whether the server is FerretDB (then ``annotate_duplicates(..., scan=True)``)."""
+    """Whether the server is FerretDB (no multikey index: dedup uses ``KeyIndex`` there)."""
     try:
         return "ferretdbFeatures" in db.client.admin.command("buildInfo")
     except PyMongoError:
@@ -193,20 +354,43 @@ def is_ferretdb(db: Database) -> bool:
 
 @dataclass
 class BatchDedup:
-    """Dedup as a writer runs it: settings, the server's way to find candidates, running counts."""
+    """Dedup as a writer runs it: settings, the emulated index where the server needs one, running counts."""
 
     params: DedupParams
-    scan: bool
+    key_index: KeyIndex | None = None
     counts: DedupCounts = field(default_factory=DedupCounts)
 
     @classmethod
-    def for_database(cls, db: Database, params: DedupParams) -> BatchDedup:
-        return cls(params, is_ferretdb(db))
+    def for_articles(cls, articles: Collection, params: DedupParams) -> BatchDedup:
+        """On MongoDB with the multikey index ``lsh``; on FerretDB with the emulated index
+        (``dedup_index``, built here once for a database filled before it)."""
+        if not is_ferretdb(articles.database):
+            return cls(params)
+        key_index = KeyIndex(articles.database[DEDUP_INDEX])
+        try:
+            key_index.ensure(articles)
+        except PyMongoError as exc:
+            logger.warning("dedup index not built for the records stored before it (%s); tried again at the "
+                           "next start", str(exc).split("\n", 1)[0][:300])
+        return cls(params, key_index)
 
     def annotate(self, articles: Collection, docs: list[dict[str, Any]],
                  existing: Mapping[str, Mapping[str, Any]] | None = None) -> None:
         """``annotate_duplicates`` for one batch; raises ``PyMongoError`` like it."""
-        self.counts.add(annotate_duplicates(articles, docs, existing, self.params, self.scan))
+        self.counts.add(annotate_duplicates(articles, docs, existing, self.params, self.key_index))
+
+    def index(self, articles: Collection, docs: list[dict[str, Any]]) -> None:
+        """The writer's stage after the batch's records are acknowledged: add their entries to the
+        emulated index (no-op on MongoDB). A failure is logged and counted (``unindexed``), not
+        raised: the records are stored; later copies of them may only be missed as candidates."""
+        if self.key_index is None:
+            return
+        try:
+            self.counts.index_entries += self.key_index.commit(doc["_id"] for doc in docs)
+        except PyMongoError as exc:
+            self.counts.unindexed += len(docs)
+            logger.warning("dedup index not updated for %d stored record(s) (%s); later copies of them may not "
+                           "be found", len(docs), str(exc).split("\n", 1)[0][:300])
 
 
 # ---------------------------------------------------------------- export and statistics

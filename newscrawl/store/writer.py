@@ -16,6 +16,10 @@ and hands each batch to ``BatchStorer.write_batch``, which runs the stages of on
 4. **build** — one update per page and per article, built once and resent as is on retries.
 5. **write pages**, then **write articles** — an article is written only after its raw page
    is acknowledged, so no article lacks its page.
+6. **index** — the indexers (e.g. FerretDB's emulated dedup index), called once per batch
+   with the new and changed articles the server acknowledged, after them: a crash or an
+   error before this stage loses no record, only index entries. Tried once; an indexer
+   reports its own failures (it is never retried, and never spills a written record).
 
 Transient errors (connection lost, timeouts, a stepping-down primary) are retried with
 backoff for up to ``retry_seconds`` per batch (less when more than ``MAX_BACKLOG_BATCHES``
@@ -99,6 +103,12 @@ class Annotator(Protocol):
     """A batch stage between the lookup and the building of the writes (e.g. dedup)."""
 
     def __call__(self, articles: Collection, docs: list[dict[str, Any]], existing: dict[str, dict[str, Any]]) -> None: ...
+
+
+class Indexer(Protocol):
+    """A batch stage after the articles are written (e.g. the emulated dedup index)."""
+
+    def __call__(self, articles: Collection, docs: list[dict[str, Any]]) -> None: ...
 
 
 class _GiveUp(Exception):
@@ -191,6 +201,7 @@ class BatchStorer:
         spill: SpillFile | None = None,
         annotators: Sequence[Annotator] = (),
         lookup_fields: Sequence[str] = (),
+        indexers: Sequence[Indexer] = (),
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -200,6 +211,7 @@ class BatchStorer:
         self.retry_seconds = retry_seconds
         self.spill = spill
         self.annotators = list(annotators)
+        self.indexers = list(indexers)
         self.lookup_fields = tuple(dict.fromkeys([*VERSION_FIELDS, *lookup_fields]))
         self.clock = clock
         self.sleep = sleep
@@ -216,6 +228,7 @@ class BatchStorer:
         try:
             self._retrying(lambda: self._prepare(live, now), report)
             self._retrying(lambda: self._write(live), report)
+            self._index(live)
         except _GiveUp:
             self._spill_records(_unwritten(live), report)
         except Exception as exc:  # a bug must not lose the batch: keep what is not written
@@ -279,6 +292,15 @@ class BatchStorer:
         articles = [r for r in live if r.status in STORED and not r.article_done
                     and (r.page_op is None or r.page_done)]
         self._write_ops(self.store.articles, articles, "article")
+
+    def _index(self, live: list[StoreRecord]) -> None:
+        written = [r.article for r in live if r.article_done and r.status in (NEW, CHANGED)]
+        for index in self.indexers:
+            try:
+                index(self.store.articles, written)
+            except Exception as exc:  # the records are stored: never spill or fail them for this
+                logger.error("indexer %s failed for a batch (%s); its records are stored",
+                             getattr(index, "__name__", index), _one_line(exc))
 
     def _write_ops(self, collection: Collection, records: list[StoreRecord], kind: str) -> None:
         for chunk in in_chunks(records, self.store.ops_per_command):
