@@ -55,13 +55,14 @@ class Workers:
             spider, self.mongo_uri, self.db.name, self.registry, self.tmp_path / f"{name}.log", args=args,
             **{**self.env, "NEWSCRAWL_USER_AGENT": f"newscrawl-{name} (+test)", **env})
 
-    def finish(self, timeout: float = 240) -> dict[str, str]:
-        """Wait for every worker; their output by name (each must have exited 0)."""
+    def finish(self, timeout: float = 240, failing: tuple[str, ...] = ()) -> dict[str, str]:
+        """Wait for every worker; their output by name (each must have exited 0, or 1 if
+        ``failing``)."""
         outputs = {}
         for name, process in self.processes.items():
             process.wait(timeout)
             outputs[name] = (self.tmp_path / f"{name}.log").read_text()
-            assert process.returncode == 0, (name, outputs[name][-3000:])
+            assert process.returncode == (1 if name in failing else 0), (name, outputs[name][-3000:])
         return outputs
 
     def log(self, outlet: str = OUTLET) -> list:
@@ -83,12 +84,13 @@ def run_keys(client: redis.Redis) -> list[str]:
 
 def test_two_workers_share_one_frontier_and_a_late_one_joins(newsroom, newsroom_registry, mongo_uri, mongo_db,
                                                               redis_url, client, tmp_path):
-    # A download delay makes the crawl last long enough for the second worker to join it.
+    # A download delay makes the crawl last long enough for the second worker to join it
+    # while there is work left.
     workers = Workers(newsroom, newsroom_registry, mongo_uri, mongo_db, redis_url, tmp_path,
                       NEWSCRAWL_DOWNLOAD_DELAY="0.4")
     articles = article_paths(newsroom, OUTLET)
     workers.start("w1")
-    wait_for(lambda: workers.article_fetches()["w1"] >= 1, 120, "w1 to fetch its first article")
+    wait_for(lambda: client.exists(f"newscrawl:{{{OUTLET}}}:workers"), 120, "w1 to start the run")
     workers.start("w2")
     outputs = workers.finish()
 
@@ -119,14 +121,19 @@ def test_limit_and_since_hold_for_the_whole_run(newsroom, newsroom_registry, mon
     articles = newsroom.articles(OUTLET)          # newest first
     since = articles[9].published_at
     registry = only(newsroom_registry, tmp_path, None, sections=[])   # sections carry no dates
-    workers = Workers(newsroom, registry, mongo_uri, mongo_db, redis_url, tmp_path)
-    workers.start("w1", args={"since": since.isoformat(), "limit": "6"})
-    wait_for(lambda: client.exists(f"newscrawl:{{{OUTLET}}}:arguments"), 120, "w1 to start the run")
+    workers = Workers(newsroom, registry, mongo_uri, mongo_db, redis_url, tmp_path, NEWSCRAWL_RUN_ID="kurier-1")
+    # w1 alone would be done before the others start: it stays until the run is idle for 15 s.
+    workers.start("w1", args={"since": since.isoformat(), "limit": "6"}, NEWSCRAWL_REDIS_IDLE_CLOSE="15")
+    wait_for(lambda: client.exists("newscrawl:{kurier-1}:arguments"), 120, "w1 to start the run")
     # w2 is given other arguments: it takes the run's, or it would fetch older articles and more.
     workers.start("w2", args={"limit": "50"})
-    outputs = workers.finish()
+    # w3 would crawl another outlet under the same run id: refused.
+    workers.start("w3", spider="nr-kresy")
+    outputs = workers.finish(failing=("w3",))
 
     assert "this worker uses those" in outputs["w2"]
+    assert "run kurier-1 crawls nr-kurier, not nr-kresy" in outputs["w3"]
+    assert not workers.log("nr-kresy")
     newer = article_paths(newsroom, OUTLET, [a for a in articles if a.published_at >= since])
     fetched = [e.path for e in workers.log() if e.method == "GET" and e.path in article_paths(newsroom, OUTLET)]
     assert len(fetched) == len(set(fetched)) == 6
