@@ -67,7 +67,8 @@ def apply_delay_floor(slot: Slot, floor: float) -> None:
         slot.jitter = max(0.0, 1 - floor / slot.delay)
 
 
-async def _sleep(seconds: float) -> None:
+async def sleep(seconds: float) -> None:
+    """Wait ``seconds`` without blocking the reactor."""
     # Imported here: importing the reactor at module level would install the default one
     # before Scrapy installs the asyncio reactor (the spider imports this module).
     from twisted.internet import reactor
@@ -201,7 +202,7 @@ class RetryAfterMiddleware(ScrapyRetryMiddleware):
             return
         wait = until - monotonic()
         if wait > 0:
-            await _sleep(wait)
+            await sleep(wait)
 
     def process_exception(self, request: Request, exception: Exception) -> Request | None:  # type: ignore[override]
         if isinstance(exception, CannotResolveHostError):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -207,9 +208,16 @@ def outlet_from_mapping(key: str, data: dict) -> Outlet:
 
 def load_registry(path: str | Path | None = None) -> dict[str, Outlet]:
     """Read the registry at ``path`` (default: the shipped one) into ``{key: Outlet}``."""
-    path = Path(path) if path else DEFAULT_REGISTRY
+    path = Path(path) if path else None
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        if path is None:
+            # Package data, read through importlib.resources: it also works when the package is
+            # imported from a zip file (a Scrapyd egg), where DEFAULT_REGISTRY is no real file.
+            path = DEFAULT_REGISTRY
+            text = resources.files("newscrawl").joinpath(DEFAULT_REGISTRY.name).read_text(encoding="utf-8")
+        else:
+            text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except FileNotFoundError:
         raise RegistryError(f"outlet registry {path} does not exist") from None
     except tomllib.TOMLDecodeError as exc:

@@ -148,6 +148,26 @@ NEWSCRAWL_NEAR_DUP_THRESHOLD = 0.8
 # `scrapy export`: records per cursor batch and per Parquet row group.
 NEWSCRAWL_EXPORT_BATCH = 1000
 
+# --- several workers: one shared frontier in Redis (newscrawl/distributed.py) -----------
+# A Redis URL (redis://[:password@]host:6379/0) switches it on: the workers of one run —
+# processes on any number of machines — share one scheduler queue and dupefilter there.
+# Empty: one process, its frontier in memory.
+NEWSCRAWL_REDIS_URL = ""
+# The id the workers of one run share; empty: the run's outlet keys (`kurier`, `oko+rp`).
+NEWSCRAWL_RUN_ID = ""
+# A worker closes once the whole run (every worker, the shared queue) has been idle this
+# long (seconds).
+NEWSCRAWL_REDIS_IDLE_CLOSE = 5.0
+# A worker silent for this long (seconds) counts as gone (killed) for the others.
+NEWSCRAWL_REDIS_STALE_AFTER = 60.0
+# A worker takes a request from the shared queue only while it holds fewer unsent ones
+# (waiting for a host's delay) than this: the others get the rest.
+NEWSCRAWL_REDIS_PREFETCH = 4
+# Space the requests to each host across all workers (Crawl-delay, download delay,
+# AutoThrottle, Retry-After), so N workers never give a site N times the rate.
+NEWSCRAWL_REDIS_HOST_GATE = True
+ADDONS["newscrawl.distributed.RedisFrontier"] = 10
+
 ITEM_PIPELINES = {
     "newscrawl.pipelines.ExtractPipeline": 300,
     "newscrawl.pipelines.MongoPipeline": 800,

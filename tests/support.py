@@ -48,17 +48,37 @@ def run_crawl(
     **env_extra: str,
 ) -> subprocess.CompletedProcess[str]:
     """Run `scrapy crawl SPIDER -a k=v …` from the project root and return the result."""
-    cmd = [sys.executable, "-m", "scrapy", "crawl", spider]
-    for key, value in (args or {}).items():
-        cmd += ["-a", f"{key}={value}"]
     return subprocess.run(
-        cmd,
+        crawl_command(spider, args),
         cwd=ROOT,
         env=crawl_env(mongo_uri, database, registry, **env_extra),
         capture_output=True,
         text=True,
         timeout=timeout,
     )
+
+
+def crawl_command(spider: str, args: dict[str, str] | None = None) -> list[str]:
+    cmd = [sys.executable, "-m", "scrapy", "crawl", spider]
+    for key, value in (args or {}).items():
+        cmd += ["-a", f"{key}={value}"]
+    return cmd
+
+
+def start_crawl(
+    spider: str,
+    mongo_uri: str,
+    database: str,
+    registry: Path | None,
+    output: Path,
+    args: dict[str, str] | None = None,
+    **env_extra: str,
+) -> subprocess.Popen[bytes]:
+    """Start `scrapy crawl` like ``run_crawl`` without waiting; its stdout and stderr go to
+    ``output`` (a file: a pipe nobody reads would stall a chatty crawl)."""
+    with open(output, "wb") as out:
+        return subprocess.Popen(crawl_command(spider, args), cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                env=crawl_env(mongo_uri, database, registry, **env_extra))
 
 
 def _parent_of(pid: int) -> int | None:

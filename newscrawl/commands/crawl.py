@@ -22,6 +22,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 from scrapy.settings import BaseSettings
 
+from newscrawl.distributed import redis_unreachable, redis_url_problem
 from newscrawl.envsettings import CommandLineSettings, exit_usage
 from newscrawl.outcomes import exit_code, run_outcomes
 from newscrawl.outlets import RegistryError, load_registry
@@ -81,7 +82,8 @@ class Command(ScrapyCrawlCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         """After the options are applied and before Scrapy starts (and logs anything): check
         the settings, the spider arguments and the registry (a bad one: one line, exit 2),
-        then the MongoDB settings and the server (one line, exit 2 or 1)."""
+        then the MongoDB settings and the server, and Redis when ``NEWSCRAWL_REDIS_URL`` is set
+        (one line, exit 2 or 1)."""
         super().process_options(args, opts)
         assert self.settings is not None
         # The same checks run again when the crawler starts; here they come before the
@@ -92,7 +94,14 @@ class Command(ScrapyCrawlCommand):
             load_registry(self.settings.get("NEWSCRAWL_OUTLETS_FILE") or None)
         except RegistryError as exc:
             exit_usage(str(exc))
+        malformed = redis_url_problem(self.settings)
+        if malformed is not None:
+            exit_usage(malformed)
         database_or_exit(self.settings).client.close()
+        unreachable = redis_unreachable(self.settings)
+        if unreachable is not None:
+            _say(f"newscrawl: {unreachable}")
+            raise SystemExit(1)
 
     def _logs_reach_stderr(self) -> bool:
         assert self.settings is not None

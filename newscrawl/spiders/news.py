@@ -20,7 +20,8 @@ one at a time per outlet, the next one once the backlog runs low.
 
 Arguments: ``-a outlets=a,b`` (for ``scrapy crawl news``), ``-a since=2026-11-01`` (skip
 feed/sitemap entries — and sitemap files — dated earlier; section links carry no date and
-are kept), ``-a limit=N`` (at most N article requests per outlet, counted per process).
+are kept), ``-a limit=N`` (at most N article requests per outlet; with a shared frontier,
+counted for the whole run in Redis, see ``newscrawl.distributed``).
 Any other argument, a bad value or a bad ``-s`` setting stops with one line, exit status 2.
 
 Stats: ``newscrawl/discovery/<what>`` counters; ``newscrawl/tdm/<outlet>`` = ``{"reserved":
@@ -222,6 +223,12 @@ class NewsSpider(scrapy.Spider):
             return False
         run = self.runs[outlet]
         return run.skipped and bool(run.status.reserved)
+
+    def checks_done(self, outlet: str) -> bool:
+        """This process has read the outlet's TDM signals (robots.txt, tdmrep.json, home page):
+        a worker of a shared frontier takes the outlet's shared requests only then."""
+        run = self.runs.get(outlet)
+        return run is None or not run.pending_checks
 
     def _source(self, url: str, callback: Any, outlet: str, kind: str, **cb: Any) -> scrapy.Request:
         """A request for a discovery source (feed, sitemap, listing page)."""
