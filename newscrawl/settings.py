@@ -108,6 +108,9 @@ NEWSCRAWL_SITEMAP_MAX_URLS = 50000
 # At most this many article requests of one outlet are scheduled and unfinished at a time;
 # the other accepted URLs wait as strings in a backlog (bounded memory).
 NEWSCRAWL_MAX_PENDING_REQUESTS = 1000
+# Incremental crawls: a page the text stage rejected (too short, not Polish, a listing…) is
+# not downloaded again for this many days, unless its feed or sitemap dates it later.
+NEWSCRAWL_REJECTED_RECHECK_DAYS = 7.0
 
 # --- text -----------------------------------------------------------------------------
 # Records whose detected language is not in this list are dropped (counted).

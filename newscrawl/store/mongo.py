@@ -5,6 +5,8 @@ Collections:
   aware (``updated_at`` moves only when the content changes, see ``content_fingerprint``).
 - ``pages``: the raw HTML (zlib-compressed) of each article page, for reprocessing.
 - ``runs``: one document per crawl, from its start to its end (see ``store/runs.py``).
+- ``known_urls``: discovered URLs that are not a record's ``_id`` — pages the text stage
+  rejected, and aliases of stored records (see ``store/known.py``).
 
 All writes go through the one writer (``store/writer.py``); this module builds the
 documents and operations it sends, and answers its batched lookups.
@@ -50,6 +52,8 @@ FERRETDB_OPS_PER_COMMAND = 25
 MONGODB_OPS_PER_COMMAND = 1000
 PAGES = "pages"
 RUNS = "runs"
+# Discovered URLs that are not a record's _id: rejected pages and aliases (store/known.py).
+KNOWN_URLS = "known_urls"
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024  # MongoDB's maxBsonObjectSize
 # Fields whose change is a change of the record ("updated_at" moves only then).
 CONTENT_FIELDS = ("title", "lead", "text", "published_at", "modified_at", "authors")
@@ -265,6 +269,7 @@ class ArticleStore:
         self.articles.create_index([("updated_at", ASCENDING)], name="updated_at")
         self.runs.create_index([("finished_at", DESCENDING)], name="finished")
         self.runs.create_index([("started_at", DESCENDING)], name="started")
+        self.db[KNOWN_URLS].create_index([("outlet", ASCENDING), ("noted_at", ASCENDING)], name="outlet_noted")
         ensure_corpus_indexes(self.articles)  # lsh (multikey), story_published
 
     def stored_versions(self, urls: list[str], fields: Iterable[str] = VERSION_FIELDS) -> dict[str, dict[str, Any]]:
