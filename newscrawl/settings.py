@@ -55,6 +55,7 @@ EXTENSIONS = {
     "scrapy.extensions.throttle.AutoThrottle": None,
     "newscrawl.middlewares.AutoThrottle": 0,
     "newscrawl.logs.BoundedLogLines": 0,
+    "newscrawl.progress.Progress": 0,
 }
 # Requests are deduplicated by canonical URL (tracking parameters, fragments, AMP dropped).
 REQUEST_FINGERPRINTER_CLASS = "newscrawl.middlewares.CanonicalRequestFingerprinter"
@@ -111,6 +112,8 @@ NEWSCRAWL_MAX_PENDING_REQUESTS = 1000
 # Incremental crawls: a page the text stage rejected (too short, not Polish, a listing…) is
 # not downloaded again for this many days, unless its feed or sitemap dates it later.
 NEWSCRAWL_REJECTED_RECHECK_DAYS = 7.0
+# One progress line per outlet every this many seconds (0: none).
+NEWSCRAWL_PROGRESS_INTERVAL = 60.0
 
 # --- text -----------------------------------------------------------------------------
 # Records whose detected language is not in this list are dropped (counted).
