@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
@@ -12,6 +14,7 @@ from pymongo.database import Database
 from newscrawl.knownurls import CHANGED, NEW, RECHECK, SKIP_KNOWN, SKIP_REJECTED, decide
 from newscrawl.store.known import ALIAS, ARTICLE, LOOKUP_BATCH, REJECTED, KnownUrlStore, StoredUrl, UrlNote
 from tests.newsroom import Newsroom
+from tests.newsroom.registry import dump_registry
 from tests.support import crawl_stat, run_crawl
 
 OUTLET = "nr-kurier"
@@ -172,3 +175,89 @@ def test_since_last_starts_from_the_outlets_last_complete_run(room, registry, mo
     assert datetime.fromisoformat(run["since_by_outlet"][OUTLET]) == expected
     # Every newsroom story is dated before that run: all of them are left out by date.
     assert crawl_stat(result.stderr, "newscrawl/discovery/older_than_since") >= 24
+
+
+class AliasSite(ThreadingHTTPServer):
+    """A feed listing two URLs whose records get other URLs: /a/1.html redirects to
+    /a/2.html; /a/3.html names /a/4.html as its canonical URL."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        super().__init__(("127.0.0.1", 0), AliasHandler)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+def alias_article(title: str, canonical: str = "") -> bytes:
+    link = f'<link rel="canonical" href="{canonical}">' if canonical else ""
+    paragraphs = "".join(f"<p>{sentence}</p>" for sentence in (
+        "Radni przyjęli w piątek uchwałę budżetową miasta na przyszły rok po długiej i burzliwej debacie.",
+        "Za projektem głosowało dwudziestu radnych, przeciw było siedmiu, a trzech wstrzymało się od głosu.",
+        "Najwięcej pieniędzy trafi na remonty szkół, budowę nowych ścieżek rowerowych i komunikację miejską.",
+        "Opozycja krytykowała wysokie zadłużenie i zapowiedziała, że złoży skargę do regionalnej izby obrachunkowej.",
+        "Prezydent miasta zapewniał, że inwestycje są konieczne, a spłata kredytów nie zagrozi płynności finansów.",
+        "Mieszkańcy, którzy przyszli na sesję, pytali głównie o plany dotyczące nowego basenu na osiedlu Północ.",
+    ))
+    return f"<html><head><title>{title}</title>{link}</head><body><article><h1>{title}</h1>{paragraphs}" \
+           f"</article></body></html>".encode()
+
+
+class AliasHandler(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        site: AliasSite = self.server  # type: ignore[assignment]
+        site.paths.append(self.path)
+        if self.path == "/feed.xml":
+            items = "".join(f"<item><title>{n}</title><link>{site.base}/a/{n}.html</link></item>" for n in (1, 3))
+            self._send(200, f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{items}'
+                            f"</channel></rss>".encode(), {"Content-Type": "application/rss+xml"})
+        elif self.path == "/":
+            self._send(200, b"<html><head><title>Portal</title></head><body>ok</body></html>",
+                       {"Content-Type": "text/html; charset=utf-8"})
+        elif self.path == "/a/1.html":
+            self._send(301, b"", {"Location": f"{site.base}/a/2.html"})
+        elif self.path == "/a/2.html":
+            self._send(200, alias_article("Budżet miasta przyjęty"), {"Content-Type": "text/html; charset=utf-8"})
+        elif self.path == "/a/3.html":
+            self._send(200, alias_article("Komisja zbierze się znowu", f"{site.base}/a/4.html"),
+                       {"Content-Type": "text/html; charset=utf-8"})
+        else:
+            self._send(404, b"", {})
+
+    def _send(self, status, body, headers):
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def test_redirected_and_canonical_rewritten_urls_are_known_by_their_discovered_form(tmp_path, mongo_uri, mongo_db):
+    site = AliasSite()
+    threading.Thread(target=site.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        registry = tmp_path / "outlets.toml"
+        registry.write_text(dump_registry({"local": {
+            "name": "Local", "domains": ["127.0.0.1"], "home": site.base + "/", "feeds": [site.base + "/feed.xml"],
+            "robots_sitemaps": False, "article_patterns": [r"/a/\d+\.html$"], "verified": "newsroom"}}))
+        first = run_crawl("local", mongo_uri, mongo_db.name, registry)
+        assert first.returncode == 0, first.stderr[-3000:]
+        assert sorted(d["_id"] for d in mongo_db.articles.find()) == [f"{site.base}/a/2.html", f"{site.base}/a/4.html"], first.stderr[-4000:]
+        assert {d["_id"]: d["target"] for d in mongo_db.known_urls.find({"kind": "alias"})} == {
+            f"{site.base}/a/1.html": f"{site.base}/a/2.html", f"{site.base}/a/3.html": f"{site.base}/a/4.html"}
+
+        site.paths.clear()
+        second = run_crawl("local", mongo_uri, mongo_db.name, registry)
+        assert second.returncode == 0, second.stderr[-3000:]
+        assert [p for p in site.paths if p.startswith("/a/")] == []
+        assert crawl_stat(second.stderr, "newscrawl/discovery/known_skipped") == 2
+    finally:
+        site.shutdown()
+        site.server_close()
