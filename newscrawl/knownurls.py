@@ -8,7 +8,8 @@ flight) and returns those to download. A URL is downloaded when
 - nothing is known about it (``new``);
 - its feed or sitemap date (``lastmod``, Atom ``updated``, or a publication date) is after
   the newest of the stored record's ``modified_at``, ``published_at`` and last fetch: the
-  story was updated after we stored it (``changed``);
+  story was updated after we stored it (``changed``); a date more than
+  ``FUTURE_TOLERANCE`` ahead is no real date and is ignored;
 - the text stage rejected it more than ``NEWSCRAWL_REJECTED_RECHECK_DAYS`` ago, or its
   source date is after the rejection (``recheck``);
 - the spider runs with ``-a refresh=1`` (then nothing is looked up);
@@ -46,7 +47,7 @@ from w3lib.url import safe_url_string
 
 from newscrawl.items import Article, FetchedPage
 from newscrawl.store.known import ALIAS, REJECTED, KnownUrlStore, StoredUrl, UrlNote
-from newscrawl.store.mongo import utcnow
+from newscrawl.store.mongo import FUTURE_TOLERANCE, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +71,8 @@ def decide(changed_at: datetime | None, stored: StoredUrl | None, now: datetime,
     gives it; ``stored`` what the database knows (None: nothing)."""
     if stored is None:
         return NEW
+    if changed_at is not None and changed_at > now + FUTURE_TOLERANCE:
+        changed_at = None  # an implausible source date (9999-12-31) would re-fetch the page every run
     later = changed_at is not None and stored.seen_at is not None and changed_at > stored.seen_at
     if stored.kind == REJECTED:
         if stored.seen_at is None or now - stored.seen_at >= recheck_after or later:

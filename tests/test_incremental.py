@@ -29,6 +29,8 @@ def test_a_stored_url_is_skipped_unless_its_source_dates_it_after_the_stored_cop
     assert decide(None, stored, NOW, WEEK) == SKIP_KNOWN
     assert decide(NOW - timedelta(days=2), stored, NOW, WEEK) == SKIP_KNOWN
     assert decide(NOW - timedelta(hours=1), stored, NOW, WEEK) == CHANGED
+    # A source date far in the future (9999-12-31) is no real date: it would re-fetch every run.
+    assert decide(datetime(9999, 12, 31, tzinfo=timezone.utc), stored, NOW, WEEK) == SKIP_KNOWN
 
 
 def test_a_rejected_page_is_skipped_within_the_recheck_window_only():

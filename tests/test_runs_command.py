@@ -11,9 +11,6 @@ from pymongo.database import Database
 
 from tests.support import ROOT, crawl_env
 
-NOW = datetime.now(timezone.utc).replace(microsecond=0)
-
-
 def runs(mongo_uri: str, db: Database, *options: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "scrapy", "runs", *options], cwd=ROOT, capture_output=True,
                           text=True, env=crawl_env(mongo_uri, db.name, None), timeout=120)
@@ -32,15 +29,16 @@ def run_doc(run_id: str, started: datetime, status: str, outlets: dict[str, str]
 
 
 def seed(db: Database) -> None:
+    now = datetime.now(timezone.utc).replace(microsecond=0)
     db.runs.insert_many([
-        run_doc("r-finished", NOW - timedelta(hours=3), "finished", {"kresy": "ok", "rp": "no_articles"},
-                finished_at=NOW - timedelta(hours=3) + timedelta(seconds=100)),
-        run_doc("r-failed", NOW - timedelta(hours=2), "failed", {"kresy": "errors"}, reason="shutdown",
-                finished_at=NOW - timedelta(hours=2) + timedelta(seconds=5)),
+        run_doc("r-finished", now - timedelta(hours=3), "finished", {"kresy": "ok", "rp": "no_articles"},
+                finished_at=now - timedelta(hours=3) + timedelta(seconds=100)),
+        run_doc("r-failed", now - timedelta(hours=2), "failed", {"kresy": "errors"}, reason="shutdown",
+                finished_at=now - timedelta(hours=2) + timedelta(seconds=5)),
         # SIGKILLed an hour ago: its heartbeat stopped 58 minutes ago (>> 3 × 30 s).
-        run_doc("r-killed", NOW - timedelta(hours=1), "running", {"rp": "ok"},
-                heartbeat_at=NOW - timedelta(minutes=58)),
-        run_doc("r-live", NOW - timedelta(seconds=40), "running", {"kresy": "ok"}, heartbeat_at=NOW),
+        run_doc("r-killed", now - timedelta(hours=1), "running", {"rp": "ok"},
+                heartbeat_at=now - timedelta(minutes=58)),
+        run_doc("r-live", now - timedelta(seconds=40), "running", {"kresy": "ok"}, heartbeat_at=now),
     ])
 
 
