@@ -31,3 +31,12 @@ stop:
 
 clean: stop
 	rm -rf var .pytest_cache
+
+# Everything the project built or downloaded into its folder: the venv, FerretDB
+# (.tools), var/, caches and packaging output. Go's own caches from the FerretDB build
+# are outside the project (README: "Setup cost"); this only says where.
+.PHONY: distclean
+distclean: clean
+	rm -rf $(VENV) .tools build dist *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+	@echo "Go caches (shared with other Go builds, not removed): $$(go env GOCACHE 2>/dev/null || echo '~/.cache/go-build') and $$(go env GOMODCACHE 2>/dev/null || echo '~/go/pkg/mod'); 'go clean -cache -modcache' empties them"

@@ -31,10 +31,17 @@ _PULL_OPTIONS = {"resolve_entities": False, "no_network": True, "load_dtd": Fals
 
 @dataclass(frozen=True)
 class Entry:
-    """A URL found in a feed or sitemap, with the date the source gives it (if any)."""
+    """A URL found in a feed or sitemap, with the dates the source gives it (if any).
+
+    ``date`` is what ``since`` compares: the publication date (a feed's ``pubDate``/
+    ``published``, a news sitemap's ``publication_date``), else the modification date.
+    ``modified`` is only the modification date (``lastmod``, Atom ``updated``): an updated
+    story keeps its publication date, and the incremental crawl re-fetches it by this one.
+    """
 
     url: str
     date: datetime | None = None
+    modified: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -209,15 +216,16 @@ class EntryReader:
         date = None
         for news in _children(node, "news"):
             date = parse_date(_child_text(news, "publication_date"))
-        date = date or parse_date(_child_text(node, "lastmod"))
-        return Entry(_absolute(self.base_url, loc), date)
+        modified = parse_date(_child_text(node, "lastmod"))
+        return Entry(_absolute(self.base_url, loc), date or modified, modified)
 
     def _feed_entry(self, item: etree._Element) -> Entry | None:
         link = _entry_link(item)
         if not link:
             return None
         date = parse_date(_child_text(item, "pubdate", "published", "issued", "date", "updated", "modified"))
-        return Entry(_absolute(self.base_url, link), date)
+        modified = parse_date(_child_text(item, "updated", "modified"))
+        return Entry(_absolute(self.base_url, link), date, modified)
 
 
 # --- feeds ------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ Every outlet of a run ends as exactly one of:
   spilled to the spill file during an outage (``scrapy replay-spill`` loads them);
 - ``unreachable``  — not one of its sources gave a usable answer (DNS, refused, timeouts…);
 - ``errors``       — some sources or article downloads failed for good;
-- ``no_articles``  — it was reached, nothing failed, and no article was stored;
+- ``no_articles``  — it was reached, nothing failed, and no article was stored (e.g. an
+  incremental run found nothing new: ``no_articles (52 known)``);
 - ``ok``           — articles stored, nothing failed.
 
 ``scrapy crawl`` exits 1 when any outlet ended ``unreachable`` or ``store_failed``, or
@@ -85,7 +86,10 @@ def outlet_outcome(stats: Mapping[str, Any], outlet: str, spill_file: str = "") 
         detail = ", ".join(parts) + (f": {error}" if error else "")
         return OutletOutcome(outlet, ERRORS, detail, stored)
     if not stored:
-        return OutletOutcome(outlet, NO_ARTICLES, f"{_plural(dropped, 'page')} dropped" if dropped else "", 0)
+        # An incremental run that found nothing new says so (known: already stored).
+        known = fact("known_skipped")
+        parts = [f"{_plural(dropped, 'page')} dropped"] * bool(dropped) + [f"{known} known"] * bool(known)
+        return OutletOutcome(outlet, NO_ARTICLES, ", ".join(parts), 0)
     return OutletOutcome(outlet, OK, "", stored)
 
 

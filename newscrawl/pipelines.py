@@ -42,6 +42,25 @@ logger = logging.getLogger(__name__)
 TEXT_EVENTS = "newscrawl/text/"
 
 
+def text_options(settings: Any) -> TextOptions:
+    """The text stage's options from the settings (an outlet's phrases and learned
+    boilerplate are added per outlet)."""
+    return TextOptions(
+        languages=tuple(settings.getlist("NEWSCRAWL_LANGUAGES")),
+        min_text_chars=settings.getint("NEWSCRAWL_MIN_TEXT_CHARS"),
+        dedup_threshold=settings.getfloat("NEWSCRAWL_DEDUP_THRESHOLD", 0.8),
+    )
+
+
+class PageRejected(DropItem):
+    """A page the text stage gave no record for; ``reason`` is its stats key (the
+    incremental crawl remembers lasting reasons, see ``knownurls.py``)."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 class ExtractPipeline:
     """FetchedPage → Article (extract, clean, enrich) in a pool of worker processes, or a
     counted drop.
@@ -103,11 +122,7 @@ class ExtractPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
         s = crawler.settings
-        options = TextOptions(
-            languages=tuple(s.getlist("NEWSCRAWL_LANGUAGES")),
-            min_text_chars=s.getint("NEWSCRAWL_MIN_TEXT_CHARS"),
-            dedup_threshold=s.getfloat("NEWSCRAWL_DEDUP_THRESHOLD", 0.8),
-        )
+        options = text_options(s)
         try:
             registry = load_registry(s.get("NEWSCRAWL_OUTLETS_FILE") or None)
         except RegistryError as exc:
@@ -182,7 +197,7 @@ class ExtractPipeline:
             self.stats.inc_value(f"newscrawl/outlet/{page.outlet}/dropped")
             if result.reason in ("worker_failed", "text_error"):
                 logger.error("%s: %s: %s", result.reason, page.url, result.detail)
-            raise DropItem(f"{result.reason}: {page.url} {result.detail}".rstrip())
+            raise PageRejected(result.reason, f"{result.reason}: {page.url} {result.detail}".rstrip())
         for removal in result.cleaning.get("removed", []):
             self.stats.inc_value(f"newscrawl/cleaning/{removal['rule']}")
         for event in result.cleaning.get("events", []):
@@ -459,6 +474,10 @@ class MongoPipeline:
             # Per outlet: {"reserved", "source", "skipped"} from the spider's TDM checks.
             "tdm": {k[len(TDM_STATS):]: v for k, v in stats.items() if k.startswith(TDM_STATS)},
             "requests": get("downloader/request_count"),
+            # Incremental crawls: discovered URLs not downloaded as already known.
+            "known_skipped": get("newscrawl/discovery/known_skipped"),
+            "outlet_stats": _outlet_stats(stats, self._outlets()),
+            "since_by_outlet": {k[len(SINCE_STATS):]: v for k, v in stats.items() if k.startswith(SINCE_STATS)},
         }
 
     def _beat(self) -> None:
@@ -507,9 +526,22 @@ class MongoPipeline:
 
 def _spider_arguments(spider: Any) -> dict[str, Any]:
     """The spider arguments of the run, as recorded in ``runs.arguments``."""
-    since = getattr(spider, "since", None)
+    since = "last" if getattr(spider, "since_last", False) else getattr(spider, "since", None)
     return {
         "outlets": list(getattr(spider, "outlet_keys", [])),
         "since": since.isoformat() if hasattr(since, "isoformat") else since,
         "limit": getattr(spider, "limit", None) or None,
+        "refresh": bool(getattr(spider, "refresh", False)),
     }
+
+
+# Per-outlet counts kept in the run record (`runs.outlet_stats`), from newscrawl/outlet/<key>/<fact>.
+OUTLET_COUNTS = ("found", "known_skipped", "articles_scheduled", "fetched", "stored", "dropped",
+                 "store_failed", "spilled", "requests_failed", "sources_ok", "sources_failed")
+# `-a since=last`: the date each outlet's entries were taken from (spider stats).
+SINCE_STATS = "newscrawl/since/"
+
+
+def _outlet_stats(stats: dict[str, Any], outlets: list[str]) -> dict[str, dict[str, int]]:
+    return {outlet: {name: int(stats.get(f"newscrawl/outlet/{outlet}/{name}", 0) or 0) for name in OUTLET_COUNTS}
+            for outlet in outlets}

@@ -55,6 +55,7 @@ EXTENSIONS = {
     "scrapy.extensions.throttle.AutoThrottle": None,
     "newscrawl.middlewares.AutoThrottle": 0,
     "newscrawl.logs.BoundedLogLines": 0,
+    "newscrawl.progress.Progress": 0,
 }
 # Requests are deduplicated by canonical URL (tracking parameters, fragments, AMP dropped).
 REQUEST_FINGERPRINTER_CLASS = "newscrawl.middlewares.CanonicalRequestFingerprinter"
@@ -108,6 +109,11 @@ NEWSCRAWL_SITEMAP_MAX_URLS = 50000
 # At most this many article requests of one outlet are scheduled and unfinished at a time;
 # the other accepted URLs wait as strings in a backlog (bounded memory).
 NEWSCRAWL_MAX_PENDING_REQUESTS = 1000
+# Incremental crawls: a page the text stage rejected (too short, not Polish, a listing…) is
+# not downloaded again for this many days, unless its feed or sitemap dates it later.
+NEWSCRAWL_REJECTED_RECHECK_DAYS = 7.0
+# One progress line per outlet every this many seconds (0: none).
+NEWSCRAWL_PROGRESS_INTERVAL = 60.0
 
 # --- text -----------------------------------------------------------------------------
 # Records whose detected language is not in this list are dropped (counted).

@@ -4,6 +4,7 @@ callbacks called directly; the million-URL figure is in bench/faults_crawl.py)."
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 from datetime import datetime, timezone
 from types import SimpleNamespace
@@ -63,9 +64,11 @@ def spider(tmp_path):
 
 
 def make_spider(registry, **arguments) -> NewsSpider:
+    """A spider without a database: refresh=1 turns the known-URL check off (it is
+    tested against a real server in test_incremental.py)."""
     crawler = get_crawler(NewsSpider, {"NEWSCRAWL_OUTLETS_FILE": str(registry), "NEWSCRAWL_SITEMAP_MAX_URLS": 100,
                                        "NEWSCRAWL_MAX_PENDING_REQUESTS": 5, "NEWSCRAWL_SKIP_TDM_RESERVED": True})
-    spider = NewsSpider.from_crawler(crawler, outlets="ex", **arguments)
+    spider = NewsSpider.from_crawler(crawler, outlets="ex", refresh="1", **arguments)
     crawler.spider = spider
     crawler.engine = SimpleNamespace(crawl=lambda request: crawled.append(request))
     crawled: list[Request] = []
@@ -76,7 +79,14 @@ def make_spider(registry, **arguments) -> NewsSpider:
 
 def sitemap(spider, path: str, body: bytes) -> list:
     request = Request(f"{BASE}{path}", meta={"source": "sitemap"}, cb_kwargs={"outlet": "ex"})
-    return list(spider.parse_sitemap(XmlResponse(request.url, body=body, request=request), outlet="ex"))
+    return collect(spider.parse_sitemap(XmlResponse(request.url, body=body, request=request), outlet="ex"))
+
+
+def collect(requests) -> list:
+    """The items of an async callback (discovery callbacks await the known-URL check)."""
+    async def gather() -> list:
+        return [request async for request in requests]
+    return asyncio.run(gather())
 
 
 def article(spider, request: Request) -> list:

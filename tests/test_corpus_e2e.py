@@ -32,10 +32,11 @@ def syndication(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def crawled(syndication, mongo_uri, module_db: Database):
-    """The three outlets crawled in one run, then re-crawled in another; both snapshots."""
+    """The three outlets crawled in one run, then re-crawled (refresh=1) in another; both snapshots."""
     snapshots, logs = [], []
-    for outlets in (OUTLETS, list(reversed(OUTLETS))):
-        result = run_crawl("news", mongo_uri, module_db.name, syndication.registry, args={"outlets": ",".join(outlets)})
+    for outlets, refresh in ((OUTLETS, "0"), (list(reversed(OUTLETS)), "1")):
+        result = run_crawl("news", mongo_uri, module_db.name, syndication.registry,
+                           args={"outlets": ",".join(outlets), "refresh": refresh})
         assert result.returncode == 0, result.stderr[-3000:]
         snapshots.append({d["_id"]: d for d in module_db.articles.find()})
         logs.append(result.stderr)

@@ -15,11 +15,12 @@ OUTLETS = ["nr-kurier", "nr-kresy", "nr-gazeta"]
 
 @pytest.fixture(scope="module")
 def crawled_twice(newsroom, newsroom_registry, mongo_uri, module_db: Database):
-    """Crawl every main newsroom outlet twice into one database; keep both snapshots."""
+    """Crawl every main newsroom outlet twice into one database (the second time with
+    refresh=1: every article downloaded again); keep both snapshots."""
     snapshots = []
-    for _ in range(2):
+    for args in ({}, {"refresh": "1"}):
         for outlet in OUTLETS:
-            result = run_crawl(outlet, mongo_uri, module_db.name, newsroom_registry)
+            result = run_crawl(outlet, mongo_uri, module_db.name, newsroom_registry, args)
             assert result.returncode == 0, result.stderr[-3000:]
         snapshots.append({d["_id"]: d for d in module_db.articles.find()})
     return snapshots

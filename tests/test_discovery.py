@@ -74,6 +74,8 @@ def test_atom_entries_prefer_alternate_link_and_published_date():
     assert [e.url for e in entries] == ["https://example.pl/a", "https://example.pl/b"]
     assert entries[0].date == datetime(2026, 11, 27, 9, tzinfo=timezone(timedelta(hours=1)))
     assert entries[1].date == warsaw(2026, 11, 20, 11)      # no zone: Warsaw time
+    assert [e.modified for e in entries] == [datetime(2026, 11, 27, 11, tzinfo=timezone(timedelta(hours=1))),
+                                             warsaw(2026, 11, 20, 11)]
 
 
 def test_rdf_feed():
@@ -88,19 +90,22 @@ def test_not_a_feed(body):
 def test_urlset_with_lastmod():
     doc = discovery.parse_sitemap(URLSET, BASE)
     assert doc.kind == "urlset"
-    assert doc.entries == (Entry("https://example.pl/a", datetime(2026, 11, 27, 10, tzinfo=timezone(timedelta(hours=1)))),
+    lastmod = datetime(2026, 11, 27, 10, tzinfo=timezone(timedelta(hours=1)))
+    assert doc.entries == (Entry("https://example.pl/a", lastmod, modified=lastmod),
                            Entry("https://example.pl/b", None))
 
 
 def test_google_news_publication_date_wins_over_lastmod():
     (entry,) = discovery.parse_sitemap(NEWS, BASE).entries
     assert entry.date == datetime(2026, 11, 27, 8, 30, tzinfo=timezone(timedelta(hours=1)))
+    # lastmod is kept apart: an updated story is re-fetched by it (incremental crawls)
+    assert entry.modified == datetime(2026, 11, 27, 12, tzinfo=timezone(timedelta(hours=1)))
 
 
 def test_sitemap_index():
     doc = discovery.parse_sitemap(INDEX, BASE)
     assert doc.kind == "sitemapindex"
-    assert doc.entries == (Entry("https://example.pl/s-1.xml.gz", warsaw(2026, 11, 27)),
+    assert doc.entries == (Entry("https://example.pl/s-1.xml.gz", warsaw(2026, 11, 27), warsaw(2026, 11, 27)),
                            Entry("https://example.pl/s-2.xml", None))
 
 

@@ -78,6 +78,10 @@ def test_per_outlet_facts(site, hostile_crawl):
         "sources_failed": 7,
         # 7 stored, 4 bad pages, 1 redirected to another port
         "articles_scheduled": 12,
+        # article links accepted from the feeds and sitemaps (a URL once per listing)
+        "found": 15,
+        # article pages downloaded: the scheduled ones but the one refused after its redirect
+        "fetched": 11,
         "requests_failed": 1,
         "stored": 7,
         "dropped": 4,  # the 4 bad pages (pool: pages of the outlet that gave no record)

@@ -61,6 +61,8 @@ def test_nothing_stored_without_failures_is_no_articles():
     outcome = outlet_outcome(facts("oko", sources_ok=3, dropped=4), "oko")
     assert outcome.outcome == "no_articles" and outcome.line() == "oko: no_articles (4 pages dropped), 0 articles"
     assert outlet_outcome({}, "oko").line() == "oko: no_articles, 0 articles"
+    known = outlet_outcome({"newscrawl/outlet/oko/sources_ok": 2, "newscrawl/outlet/oko/known_skipped": 52}, "oko")
+    assert known.line() == "oko: no_articles (52 known), 0 articles"   # an incremental run, nothing new
 
 
 @pytest.mark.parametrize(

@@ -136,7 +136,7 @@ def test_learned_boilerplate_is_shared_by_two_crawler_processes(newsroom, newsro
         # Only recurring paragraphs were stored: the weather line, not the stories' short
         # paragraphs (about 90 in these 48 articles, each seen once).
         assert mongo_db[BOILERPLATE].count_documents({}) <= 3
-    third = run_crawl("nr-gazeta", mongo_uri, mongo_db.name, newsroom_registry, **env)
+    third = run_crawl("nr-gazeta", mongo_uri, mongo_db.name, newsroom_registry, {"refresh": "1"}, **env)
     assert third.returncode == 0, third.stderr[-3000:]
     assert stat(third.stderr, "newscrawl/boilerplate/learned") == 0  # known from the start
     for article in newsroom.articles("nr-gazeta"):

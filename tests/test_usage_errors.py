@@ -55,9 +55,10 @@ def test_an_alias_and_its_scrapy_name_together_are_refused():
 
 
 @pytest.mark.parametrize("argument, line", [
-    ("lmit=5", "unknown spider argument 'lmit': use -a outlets=…, -a since=…, -a limit=…"),
+    ("lmit=5", "unknown spider argument 'lmit': use -a outlets=…, -a since=…, -a limit=…, -a refresh=…"),
     ("limit=lots", "limit='lots' is not a whole number of articles"),
-    ("since=soon", "since='soon' is not an ISO date such as 2026-11-01"),
+    ("since=soon", "since='soon' is not an ISO date such as 2026-11-01, or 'last'"),
+    ("refresh=maybe", "refresh='maybe' is not 1 or 0"),
 ])
 def test_a_bad_spider_argument_is_one_line(argument, line):
     result = crawl("kresy", "--nolog", "-a", argument)

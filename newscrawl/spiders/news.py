@@ -20,9 +20,16 @@ one at a time per outlet, the next one once the backlog runs low.
 
 Arguments: ``-a outlets=a,b`` (for ``scrapy crawl news``), ``-a since=2026-11-01`` (skip
 feed/sitemap entries — and sitemap files — dated earlier; section links carry no date and
-are kept), ``-a limit=N`` (at most N article requests per outlet; with a shared frontier,
-counted for the whole run in Redis, see ``newscrawl.distributed``).
+are kept; ``since=last``: since each outlet's last complete run, see ``_resolve_since_last``),
+``-a limit=N`` (at most N article requests per outlet; with a shared frontier,
+counted for the whole run in Redis, see ``newscrawl.distributed``), ``-a refresh=1``
+(download article URLs that are already stored too).
 Any other argument, a bad value or a bad ``-s`` setting stops with one line, exit status 2.
+
+Incremental: the article URLs of each feed, sitemap or listing page that pass the filters
+are checked against the database in one batch (``knownurls.KnownUrlFilter``); only those
+not stored yet, or dated later by their source than the stored copy, are downloaded. The
+limit counts after that check.
 
 Stats: ``newscrawl/discovery/<what>`` counters; ``newscrawl/tdm/<outlet>`` = ``{"reserved":
 True | False | None, "source", "skipped"}``; per outlet ``newscrawl/outlet/<outlet>/``
@@ -33,9 +40,9 @@ True | False | None, "source", "skipped"}``; per outlet ``newscrawl/outlet/<outl
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import scrapy
@@ -57,6 +64,7 @@ from newscrawl import discovery, tdm
 from newscrawl.envsettings import exit_usage
 from newscrawl.fence import Refused
 from newscrawl.items import FetchedPage
+from newscrawl.knownurls import KnownUrlFilter
 from newscrawl.middlewares import OutletStopped
 from newscrawl.outlets import Outlet, RegistryError, load_registry
 from newscrawl.text.article import TDM_RESERVED_HEADER, TDM_SOURCE_HEADER
@@ -71,21 +79,34 @@ _CHECKS = ("robots", "tdmrep", "home")
 CHECK_NAMES = {"robots": "robots.txt", "tdmrep": "tdmrep.json", "home": "home page"}
 # A 4xx answer to robots.txt or tdmrep.json means "no such file": a usable answer.
 _NO_FILE_STATUSES = list(range(400, 500))
-ARGUMENTS = ("outlets", "since", "limit")
+ARGUMENTS = ("outlets", "since", "limit", "refresh")
 # Arguments tools add to every job (Scrapyd's job id); accepted and ignored.
 TOOL_ARGUMENTS = ("_job",)
 OUTLET_STATS = "newscrawl/outlet/"
 FACTS = ("sources_ok", "sources_failed", "articles_scheduled", "requests_failed")
 MAX_ERROR_CHARS = 200
+# `-a since=last`: since the outlet's last complete run started, minus this much, for
+# entries a source lists late (dated before that run, published in its feed after it).
+SINCE_LAST = "last"
+SINCE_LAST_OVERLAP = timedelta(hours=1)
+# Article URLs checked against the database together (at most one lookup batch).
+CHECK_BATCH = 1000
 
 
 def _since_arg(value: str | None) -> datetime | None:
-    if not value:
+    if not value or value.strip().lower() == SINCE_LAST:
         return None
     parsed = discovery.parse_date(value)
     if parsed is None:
-        exit_usage(f"since={value!r} is not an ISO date such as 2026-11-01")
+        exit_usage(f"since={value!r} is not an ISO date such as 2026-11-01, or 'last'")
     return parsed
+
+
+def _refresh_arg(value: str | None) -> bool:
+    low = (value or "").strip().lower()
+    if low not in ("", "0", "1", "true", "false", "yes", "no"):
+        exit_usage(f"refresh={value!r} is not 1 or 0")
+    return low in ("1", "true", "yes")
 
 
 def _limit_arg(value: str | None) -> int:
@@ -151,13 +172,18 @@ class NewsSpider(scrapy.Spider):
     name = "news"
     default_outlets: tuple[str, ...] = ()
 
-    def __init__(self, outlets: str = "", since: str = "", limit: str = "", **kwargs: Any) -> None:
+    def __init__(self, outlets: str = "", since: str = "", limit: str = "", refresh: str = "",
+                 **kwargs: Any) -> None:
         self.check_arguments(kwargs)
         super().__init__(**kwargs)
         requested = [k.strip() for k in outlets.split(",") if k.strip()]
         self.outlet_keys: list[str] = requested or list(self.default_outlets)
         self.since = _since_arg(since)
+        self.since_last = since.strip().lower() == SINCE_LAST
+        # Per outlet `since` when it differs from `self.since` (`since=last`).
+        self.since_by_outlet: dict[str, datetime | None] = {}
         self.limit = _limit_arg(limit)
+        self.refresh = _refresh_arg(refresh)
         self.outlets: dict[str, Outlet] = {}
         self.runs: dict[str, OutletRun] = {}
 
@@ -171,6 +197,7 @@ class NewsSpider(scrapy.Spider):
                        + ", ".join(f"-a {name}=…" for name in ARGUMENTS))
         _since_arg(arguments.get("since"))
         _limit_arg(arguments.get("limit"))
+        _refresh_arg(arguments.get("refresh"))
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -192,6 +219,7 @@ class NewsSpider(scrapy.Spider):
         spider.max_urls = settings.getint("NEWSCRAWL_SITEMAP_MAX_URLS")
         spider.max_pending = max(1, settings.getint("NEWSCRAWL_MAX_PENDING_REQUESTS"))
         spider.robots_agent = settings.get("ROBOTSTXT_USER_AGENT") or settings.get("USER_AGENT") or "newscrawl"
+        spider.known = KnownUrlFilter.from_crawler(crawler, refresh=spider.refresh)
         crawler.signals.connect(spider._request_scheduled, signal=signals.request_scheduled)
         crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
         crawler.signals.connect(spider._idle, signal=signals.spider_idle)
@@ -211,6 +239,14 @@ class NewsSpider(scrapy.Spider):
 
     def _full(self, outlet: str) -> bool:
         return bool(self.limit) and len(self.runs[outlet].scheduled) >= self.limit
+
+    def _since_for(self, outlet: str) -> datetime | None:
+        return self.since_by_outlet.get(outlet, self.since)
+
+    def queued(self, outlet: str) -> int:
+        """Article URLs of the outlet waiting in its backlog or requested and not finished."""
+        run = self.runs[outlet]
+        return len(run.backlog) + run.in_flight
 
     def _closed_to_us(self, outlet: str) -> bool:
         run = self.runs[outlet]
@@ -263,8 +299,31 @@ class NewsSpider(scrapy.Spider):
                                 outlet, what, reason, seen[0])
         return reason
 
+    async def _resolve_since_last(self) -> None:
+        """``since=last``: per outlet, the start of its last complete run (finished, the
+        outlet ``ok`` or ``no_articles``, no ``limit``; ``store.runs.complete_run_query``)
+        minus ``SINCE_LAST_OVERLAP``. An outlet without one is crawled without ``since``,
+        with a warning (its first run must see everything anyway)."""
+        for outlet in self.outlet_keys:
+            try:
+                started = await self.known.last_complete_run_start(outlet)
+            except Exception as exc:  # noqa: BLE001 - the known-URL check still avoids re-downloads
+                started = None
+                self.logger.warning("%s: since=last: runs not readable (%s); crawling without since",
+                                    outlet, str(exc).split("\n", 1)[0][:200])
+            else:
+                if started is None:
+                    self.logger.warning("%s: since=last: no complete earlier run; crawling without since", outlet)
+            since = started - SINCE_LAST_OVERLAP if started is not None else None
+            self.since_by_outlet[outlet] = since
+            self._stats.set_value(f"newscrawl/since/{outlet}", since.isoformat() if since else None)
+            if since is not None:
+                self.logger.info("%s: since=last: entries dated from %s", outlet, since.isoformat())
+
     # --- start: TDM checks first -----------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
+        if self.since_last:
+            await self._resolve_since_last()
         for key, outlet in self.outlets.items():
             for fact in FACTS:
                 self._fact(key, fact, 0)
@@ -419,20 +478,52 @@ class NewsSpider(scrapy.Spider):
             self._count("source_failed")
         yield from self._release(outlet)
 
-    def _offer(self, outlet: str, url: str, dated: datetime | None = None) -> None:
-        """Put an article URL (canonicalised) in the outlet's backlog, unless a filter drops it (counted)."""
+    def _accept(self, outlet: str, url: str, dated: datetime | None = None) -> str | None:
+        """The canonical article URL when no filter drops it (drops are counted), else None.
+        No other side effect: the known-URL check and the limit come after."""
         spec, run = self.outlets[outlet], self.runs[outlet]
         url = spec.canonical(url)
         if not spec.is_article_url(url):
             self._count("not_article")
-            return
-        if self.since and dated and dated < self.since:
+            return None
+        since = self._since_for(outlet)
+        if since and dated and dated < since:
             self._count("older_than_since")
-            return
+            return None
         if self._closed_to_us(outlet):
-            return
+            return None
         if run.tdm_rules and self.skip_reserved and tdm.tdmrep_status(run.tdm_rules, url).reserved:
             self._count("tdm_reserved")
+            return None
+        self._fact(outlet, "found")
+        return url
+
+    async def _offer(self, outlet: str, entries: Iterable[tuple[str, datetime | None, datetime | None]]) -> None:
+        """Accepted article URLs of ``entries`` — ``(url, date for since, newest date)`` —
+        that the database does not know (or knows in an older version) go to the backlog;
+        checked in batches of ``CHECK_BATCH`` (one lookup each)."""
+        batch: list[tuple[str, datetime | None]] = []
+        for url, dated, changed in entries:
+            accepted = self._accept(outlet, url, dated)
+            if accepted is not None:
+                batch.append((accepted, changed))
+            if len(batch) >= CHECK_BATCH:
+                await self._offer_checked(outlet, batch)
+                batch = []
+        await self._offer_checked(outlet, batch)
+
+    async def _offer_checked(self, outlet: str, batch: list[tuple[str, datetime | None]]) -> None:
+        if not batch:
+            return
+        # Once the limit is reached, no lookup: _enqueue counts the rest as over the limit.
+        urls = [url for url, _ in batch] if self._full(outlet) else await self.known.to_fetch(outlet, batch)
+        for url in urls:
+            self._enqueue(outlet, url)
+
+    def _enqueue(self, outlet: str, url: str) -> None:
+        """Put an accepted article URL in the outlet's backlog, within the limit (counted)."""
+        run = self.runs[outlet]
+        if self._closed_to_us(outlet):
             return
         if self.limit:
             if url in run.scheduled:
@@ -464,54 +555,67 @@ class NewsSpider(scrapy.Spider):
                                     outlet, response.url, reader.error)
         return reader.kind, entries()
 
-    def parse_feed(self, response: Response, outlet: str) -> Iterator[scrapy.Request]:
+    def _entries(self, entries: Iterable[discovery.Entry], counter: str) -> Iterator[
+            tuple[str, datetime | None, datetime | None]]:
+        """``(url, date for since, newest date)`` of feed or sitemap entries, counted."""
+        for entry in entries:
+            self._count(counter)
+            dates = [d for d in (entry.date, entry.modified) if d is not None]
+            yield entry.url, entry.date, max(dates) if dates else None
+
+    async def parse_feed(self, response: Response, outlet: str) -> AsyncIterator[scrapy.Request]:
         self._fact(outlet, "sources_ok")
         read = self._read(response, outlet, discovery.FEED_KINDS)
         if read is None:
             self._count("bad_feed")
             self.logger.warning("%s: not an RSS/Atom feed: %s", outlet, response.url)
         else:
-            for entry in read[1]:
-                self._count("feed_entries")
-                self._offer(outlet, entry.url, entry.date)
-        yield from self._release(outlet)
+            await self._offer(outlet, self._entries(read[1], "feed_entries"))
+        for request in self._release(outlet):
+            yield request
 
-    def parse_sitemap(self, response: Response, outlet: str) -> Iterator[scrapy.Request]:
+    async def parse_sitemap(self, response: Response, outlet: str) -> AsyncIterator[scrapy.Request]:
         run = self.runs[outlet]
-        run.sitemaps_in_flight = max(0, run.sitemaps_in_flight - 1)
         self._fact(outlet, "sources_ok")
-        read = self._read(response, outlet, discovery.SITEMAP_KINDS)
-        if read is None:
-            self._count("bad_sitemap")
-            self.logger.warning("%s: not a sitemap: %s", outlet, response.url)
-        elif read[0] == "sitemapindex":
-            for entry in read[1]:
-                if self.since and entry.date and entry.date < self.since:
-                    self._count("sitemaps_older_than_since")
-                else:
-                    run.sitemaps.append(entry.url)
-        else:
-            for entry in read[1]:
-                self._count("sitemap_entries")
-                self._offer(outlet, entry.url, entry.date)
-        yield from self._release(outlet)
+        try:
+            read = self._read(response, outlet, discovery.SITEMAP_KINDS)
+            since = self._since_for(outlet)
+            if read is None:
+                self._count("bad_sitemap")
+                self.logger.warning("%s: not a sitemap: %s", outlet, response.url)
+            elif read[0] == "sitemapindex":
+                for entry in read[1]:
+                    if since and entry.date and entry.date < since:
+                        self._count("sitemaps_older_than_since")
+                    else:
+                        run.sitemaps.append(entry.url)
+            else:
+                await self._offer(outlet, self._entries(read[1], "sitemap_entries"))
+        finally:
+            # Only now: while its URLs are being checked, no other sitemap of the outlet starts.
+            run.sitemaps_in_flight = max(0, run.sitemaps_in_flight - 1)
+        for request in self._release(outlet):
+            yield request
 
-    def parse_section(self, response: Response, outlet: str, section: str, depth: int) -> Iterator[scrapy.Request]:
+    async def parse_section(self, response: Response, outlet: str, section: str,
+                            depth: int) -> AsyncIterator[scrapy.Request]:
         spec = self.outlets[outlet]
         self._fact(outlet, "sources_ok")
         hrefs = response.css("a::attr(href), link[rel=next]::attr(href)").getall()
-        next_pages = []
+        links, next_pages = [], []
         for href in hrefs:
             url = spec.canonical(response.urljoin(href.strip()))
             if spec.is_article_url(url):
                 self._count("section_links")
-                self._offer(outlet, url)
+                links.append((url, None, None))  # a listing dates nothing
             elif discovery.is_pagination_link(url, section) and url != spec.canonical(response.url):
                 next_pages.append(url)
+        await self._offer(outlet, links)
         if depth < self.section_depth and not self._full(outlet) and not self._closed_to_us(outlet):
             for url in dict.fromkeys(next_pages):
                 yield self._source(url, self.parse_section, outlet, "section", section=section, depth=depth + 1)
-        yield from self._release(outlet)
+        for request in self._release(outlet):
+            yield request
 
     # --- fetching --------------------------------------------------------------------
     def article_failed(self, failure: Failure) -> Iterator[scrapy.Request]:

@@ -5,6 +5,8 @@ Collections:
   aware (``updated_at`` moves only when the content changes, see ``content_fingerprint``).
 - ``pages``: the raw HTML (zlib-compressed) of each article page, for reprocessing.
 - ``runs``: one document per crawl, from its start to its end (see ``store/runs.py``).
+- ``known_urls``: discovered URLs that are not a record's ``_id`` — pages the text stage
+  rejected, and aliases of stored records (see ``store/known.py``).
 
 All writes go through the one writer (``store/writer.py``); this module builds the
 documents and operations it sends, and answers its batched lookups.
@@ -50,9 +52,13 @@ FERRETDB_OPS_PER_COMMAND = 25
 MONGODB_OPS_PER_COMMAND = 1000
 PAGES = "pages"
 RUNS = "runs"
+# Discovered URLs that are not a record's _id: rejected pages and aliases (store/known.py).
+KNOWN_URLS = "known_urls"
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024  # MongoDB's maxBsonObjectSize
 # Fields whose change is a change of the record ("updated_at" moves only then).
 CONTENT_FIELDS = ("title", "lead", "text", "published_at", "modified_at", "authors")
+# Fields an unchanged record keeps when it is reprocessed (its content, and when it was fetched).
+UNCHANGED_BY_REPROCESSING = frozenset({"_id", "url", "fetched_at", "content_fingerprint", *CONTENT_FIELDS})
 # Stored fields the writer needs to tell new, changed, unchanged and stale records apart.
 VERSION_FIELDS = ("content_fingerprint", "content_hash", "revisions", "last_fetched_at", "fetched_at")
 # Dates outside this window are not a page's real dates (BSON itself stops at year 9999).
@@ -171,6 +177,13 @@ def article_document(article: Article) -> dict[str, Any]:
     return doc
 
 
+def fetched_page(doc: dict[str, Any]) -> FetchedPage:
+    """The ``FetchedPage`` a ``pages`` document was made from (``scrapy reprocess``)."""
+    return FetchedPage(url=doc["url"], outlet=doc.get("outlet") or "", body=zlib.decompress(doc["html_zlib"]),
+                       status=int(doc.get("status") or 200), headers=dict(doc.get("headers") or {}),
+                       fetched_at=doc["fetched_at"])
+
+
 def page_document(page: FetchedPage) -> dict[str, Any]:
     """The ``pages`` document of a fetched page (its shape is read by reprocessing)."""
     return {
@@ -265,6 +278,7 @@ class ArticleStore:
         self.articles.create_index([("updated_at", ASCENDING)], name="updated_at")
         self.runs.create_index([("finished_at", DESCENDING)], name="finished")
         self.runs.create_index([("started_at", DESCENDING)], name="started")
+        self.db[KNOWN_URLS].create_index([("outlet", ASCENDING), ("noted_at", ASCENDING)], name="outlet_noted")
         ensure_corpus_indexes(self.articles)  # lsh (multikey), story_published
 
     def stored_versions(self, urls: list[str], fields: Iterable[str] = VERSION_FIELDS) -> dict[str, dict[str, Any]]:
@@ -284,14 +298,30 @@ class ArticleStore:
         return found
 
     def article_update(
-        self, doc: dict[str, Any], status: str, stored: dict[str, Any] | None, fetched: datetime, now: datetime
+        self, doc: dict[str, Any], status: str, stored: dict[str, Any] | None, fetched: datetime, now: datetime,
+        reprocessed: bool = False,
     ) -> UpdateOne:
         """The write of one record: ``status`` is ``new``, ``changed`` or ``unchanged``.
 
         Built once per record and resent as is on retries, so every value is computed
         here (``revisions`` is ``$set``, never ``$inc``): a write the server applied before
         a timeout is not counted twice.
+
+        ``reprocessed``: the record was made again from its stored page (``scrapy
+        reprocess``), not fetched. No fetch moves (``last_fetched_at``), and a new cleaning is
+        not an edit by the outlet (``revisions``, ``content_changed_at`` and
+        ``previous_content_hash`` stay); a changed record moves ``updated_at``; an unchanged
+        one gets the fields the text stage derives besides its content (``cleaning``,
+        ``extractor``, ``credits``, …). ``reprocessed_at`` says when.
         """
+        if reprocessed and status != "new":
+            if status == "unchanged":
+                fields = {k: v for k, v in doc.items() if k not in UNCHANGED_BY_REPROCESSING}
+            else:
+                fields = dict(doc, updated_at=now)
+            return UpdateOne({"_id": doc["_id"]}, {"$set": dict(fields, reprocessed_at=now)})
+        if reprocessed:
+            doc = dict(doc, reprocessed_at=now)
         if status == "unchanged":
             # Only the fetch is new; upsert=False: a record deleted meanwhile is not recreated as a stub.
             return UpdateOne({"_id": doc["_id"]}, {"$set": {"last_fetched_at": fetched}})
@@ -306,6 +336,17 @@ class ArticleStore:
         else:
             fields.update(content_changed_at=None, revisions=0, previous_content_hash=None)
         return UpdateOne({"_id": doc["_id"]}, {"$set": fields, "$setOnInsert": {"first_seen_at": fetched}}, upsert=True)
+
+    def page_documents(self, since: datetime | None = None, outlets: Iterable[str] = (),
+                       batch_size: int = 100) -> Iterable[dict[str, Any]]:
+        """The stored pages (a cursor: read in batches), of ``outlets`` and fetched at or
+        after ``since`` when given."""
+        query: dict[str, Any] = {}
+        if outlets:
+            query["outlet"] = {"$in": list(outlets)}
+        if since is not None:
+            query["fetched_at"] = {"$gte": since}
+        return self.pages.find(query, batch_size=batch_size)
 
     def page_update(self, page: dict[str, Any], now: datetime) -> UpdateOne:
         return UpdateOne({"_id": page["_id"]}, {"$set": dict(page, updated_at=now)}, upsert=True)

@@ -21,11 +21,17 @@ from bson import ObjectId
 from pymongo import DESCENDING
 from pymongo.database import Database
 
+from newscrawl.outcomes import NO_ARTICLES, OK
 from newscrawl.store.mongo import RUNS, utcnow
 
 RUNNING, FINISHED, FAILED, INTERRUPTED = "running", "finished", "failed", "interrupted"
+# How `scrapy runs` shows a run still `running` whose heartbeat stopped.
+KILLED = "killed"
 # A heartbeat older than this many intervals means the process is gone.
 STALE_AFTER_INTERVALS = 3
+# Outcomes after which an outlet's run counts as complete for `-a since=last` (an outlet
+# that was unreachable or had failed downloads gets those URLs another chance).
+COMPLETE_OUTCOMES = (OK, NO_ARTICLES)
 
 
 def new_run_id() -> str:
@@ -64,14 +70,41 @@ def status_for(finish_reason: str | None) -> tuple[str, str]:
     return FAILED, reason
 
 
+def is_stale(run: dict[str, Any], now: datetime) -> bool:
+    """True for a run still ``running`` whose heartbeat is older than
+    ``STALE_AFTER_INTERVALS`` heartbeat intervals: its process was killed."""
+    if run.get("status") != RUNNING:
+        return False
+    interval = float(run.get("heartbeat_interval") or 0)
+    heartbeat = run.get("heartbeat_at") or run.get("started_at")
+    return heartbeat is not None and now - heartbeat > timedelta(seconds=STALE_AFTER_INTERVALS * interval)
+
+
 def stale_runs(db: Database, now: datetime | None = None) -> list[dict[str, Any]]:
-    """Runs still ``running`` whose heartbeat is older than ``STALE_AFTER_INTERVALS``
-    heartbeat intervals: their process was killed."""
+    """Runs still ``running`` whose process was killed (see ``is_stale``)."""
     now = now or utcnow()
-    stale = []
-    for run in db[RUNS].find({"status": RUNNING}, sort=[("started_at", DESCENDING)]):
-        interval = float(run.get("heartbeat_interval") or 0)
-        heartbeat = run.get("heartbeat_at") or run.get("started_at")
-        if heartbeat is not None and now - heartbeat > timedelta(seconds=STALE_AFTER_INTERVALS * interval):
-            stale.append(run)
-    return stale
+    return [run for run in db[RUNS].find({"status": RUNNING}, sort=[("started_at", DESCENDING)])
+            if is_stale(run, now)]
+
+
+def shown_status(run: dict[str, Any], now: datetime) -> str:
+    """The run's status as a person should read it: a stale ``running`` run was killed."""
+    return KILLED if is_stale(run, now) else str(run.get("status") or "?")
+
+
+def recent_runs(db: Database, outlet: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+    """The newest ``limit`` runs (of ``outlet`` when given), newest first."""
+    query = {"outlets": outlet} if outlet else {}
+    return list(db[RUNS].find(query, sort=[("started_at", DESCENDING)], limit=limit))
+
+
+def complete_run_query(outlet: str) -> dict[str, Any]:
+    """The runs ``-a since=last`` may start from: finished, the outlet reached and nothing
+    of it failed (``COMPLETE_OUTCOMES``), and not cut short by a ``limit``. The newest one's
+    ``started_at`` is the outlet's "last run" (sort by ``started_at`` descending)."""
+    return {
+        "status": FINISHED,
+        "outlets": outlet,
+        f"outcomes.{outlet}.outcome": {"$in": list(COMPLETE_OUTCOMES)},
+        "arguments.limit": None,
+    }

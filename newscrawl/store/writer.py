@@ -97,6 +97,7 @@ REJECTION_REASONS = {10334: "too_large", 17419: "too_large", 17420: "too_large",
 # Statuses of a record after a flush.
 NEW, CHANGED, UNCHANGED, STALE, FAILED, SPILLED = "new", "changed", "unchanged", "stale", "failed", "spilled"
 STORED = (NEW, CHANGED, UNCHANGED)
+REPROCESS = "reprocess"
 
 
 class Annotator(Protocol):
@@ -121,7 +122,7 @@ class StoreRecord:
 
     article: dict[str, Any]
     page: dict[str, Any] | None = None
-    origin: str = "crawl"  # or "replay"
+    origin: str = "crawl"  # or "replay", or REPROCESS (made again from its stored page)
     status: str = ""
     reason: str = ""
     dates_nulled: list[str] = field(default_factory=list)
@@ -204,8 +205,14 @@ class BatchStorer:
         indexers: Sequence[Indexer] = (),
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        write_unchanged: bool = True,
+        dry_run: bool = False,
     ) -> None:
         self.store = store
+        # `scrapy reprocess --changed-only` leaves unchanged records as they are; --dry-run
+        # classifies and annotates (reads only) and writes nothing.
+        self.write_unchanged = write_unchanged
+        self.dry_run = dry_run
         # True when too many records wait behind this batch (set by StoreWriter).
         self.backlog: Callable[[], bool] = lambda: False
         self.retry_seconds = retry_seconds
@@ -227,8 +234,9 @@ class BatchStorer:
         live = self._validate(records, now)
         try:
             self._retrying(lambda: self._prepare(live, now), report)
-            self._retrying(lambda: self._write(live), report)
-            self._index(live)
+            if not self.dry_run:
+                self._retrying(lambda: self._write(live), report)
+                self._index(live)
         except _GiveUp:
             self._spill_records(_unwritten(live), report)
         except Exception as exc:  # a bug must not lose the batch: keep what is not written
@@ -282,8 +290,12 @@ class BatchStorer:
         for record in live:
             if record.status not in STORED:
                 continue
+            if record.status == UNCHANGED and not self.write_unchanged:
+                record.article_done = True  # nothing to write
+                continue
             fetched = _fetched(record)
-            record.article_op = self.store.article_update(record.article, record.status, record.stored, fetched, now)
+            record.article_op = self.store.article_update(record.article, record.status, record.stored, fetched, now,
+                                                          reprocessed=record.origin == REPROCESS)
             record.page_op = self.store.page_update(record.page, now) if record.page is not None else None
 
     def _write(self, live: list[StoreRecord]) -> None:
