@@ -31,3 +31,6 @@ def _with_newscrawl_settings(command: type[ScrapyCommand]) -> type[ScrapyCommand
 CorpusStats = _with_newscrawl_settings(import_module("newscrawl.commands.corpus-stats").Command)
 Export = _with_newscrawl_settings(import_module("newscrawl.commands.export").Command)
 Outlets = _with_newscrawl_settings(import_module("newscrawl.commands.outlets").Command)
+ReplaySpill = _with_newscrawl_settings(import_module("newscrawl.commands.replay-spill").Command)
+Reprocess = _with_newscrawl_settings(import_module("newscrawl.commands.reprocess").Command)
+Runs = _with_newscrawl_settings(import_module("newscrawl.commands.runs").Command)

@@ -66,7 +66,7 @@ def test_scrapy_commands_are_registered_and_run_from_any_folder(installed, tmp_p
     env = outside_env(installed, MONGO_URI=mongo_uri, MONGO_DATABASE=mongo_db.name)
     listing = run([sys.executable, "-m", "scrapy", "-h"], tmp_path, env).stdout
     assert "no active project" in listing
-    for command in ("export", "corpus-stats", "outlets"):
+    for command in ("export", "corpus-stats", "outlets", "runs", "reprocess", "replay-spill"):
         assert f"\n  {command} " in listing
     mongo_db.articles.insert_one({"_id": "https://a.pl/1", "url": "https://a.pl/1", "outlet": "a", "text": "Tekst."})
     exported = run([sys.executable, "-m", "scrapy", "export", "-o", "out.jsonl"], tmp_path, env)
@@ -74,3 +74,4 @@ def test_scrapy_commands_are_registered_and_run_from_any_folder(installed, tmp_p
     assert (tmp_path / "out.jsonl").read_text().count("\n") == 1
     outlets = run([sys.executable, "-m", "scrapy", "outlets", "kresy"], tmp_path, env).stdout
     assert outlets.startswith("kresy")
+    assert run([sys.executable, "-m", "scrapy", "runs"], tmp_path, env).stdout.strip() == "no runs"
