@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -31,9 +32,10 @@ from newscrawl.store.mongo import utcnow
 from newscrawl.store.runs import new_run_id, start_document, status_for
 from newscrawl.store.spill import SpillFile
 from newscrawl.store.writer import FAILED, SPILLED, STALE, STORED, BatchReport, BatchStorer, StoreWriter
-from newscrawl.outlets import RegistryError, load_registry
+from newscrawl.outlets import Outlet, RegistryError, load_registry
 from newscrawl.store import BoilerplateStore, open_boilerplate_store
-from newscrawl.text.article import Rejected, TextOptions
+from newscrawl.tdm import TdmStatus
+from newscrawl.text.article import TDM_RESERVED_HEADER, TDM_SOURCE_HEADER, Rejected, TextOptions
 from newscrawl.text.fingerprint import LearnedBoilerplate, LearnedBoilerplatePolicy
 from newscrawl.workers import InProcessText, TextOutcome, TextWorkerPool, available_cores, start_text_stage
 
@@ -60,13 +62,20 @@ class ExtractPipeline:
     their own, and a failing MongoDB is counted, never waited for: learning goes on in
     memory.
 
+    The page's own signals come from the text stage's one parse of it (the spider parses
+    no article page): a TDMRep meta tag reserving text and data mining stops the outlet as
+    the spider's header check does (the page is dropped and counted, unless
+    ``NEWSCRAWL_SKIP_TDM_RESERVED=0``, which stores it marked), and a canonical URL that is
+    another article URL of the outlet becomes the record's URL.
+
     Stats: ``newscrawl/dropped/<reason>`` and ``newscrawl/outlet/<key>/dropped`` for every
     page that gave no record (``worker_failed`` when its worker crashed or hung twice,
     ``text_error`` when the text stage raised); ``newscrawl/workers/crashed`` and
     ``…/timed_out`` for every worker lost; ``newscrawl/text/<event>`` for the text stage's
     events; ``newscrawl/cleaning/<rule>`` (paragraphs removed by each rule);
     ``newscrawl/boilerplate/learned`` (paragraphs that became known), ``…/writes`` (write
-    statements to the ``boilerplate`` collection), ``…/store_failed`` (its failed calls).
+    statements to the ``boilerplate`` collection), ``…/store_failed`` (its failed calls);
+    ``newscrawl/discovery/tdm_reserved_pages`` and ``…/canonical_rewritten``.
     """
 
     def __init__(
@@ -78,10 +87,14 @@ class ExtractPipeline:
         learn: bool = False,
         workers: int = 0,
         text_timeout: float = 60.0,
+        outlets: dict[str, Outlet] | None = None,
+        skip_tdm_reserved: bool = True,
     ) -> None:
         self.crawler = crawler
         self.options = options
         self.outlet_phrases = outlet_phrases or {}
+        self.outlets = outlets or {}
+        self.skip_tdm_reserved = skip_tdm_reserved
         self.policy = policy or LearnedBoilerplatePolicy()
         self.learner = LearnedBoilerplate(self.policy)
         self.learn = learn
@@ -131,6 +144,8 @@ class ExtractPipeline:
             learn=s.getbool("NEWSCRAWL_LEARN_BOILERPLATE", True),
             workers=workers,
             text_timeout=timeout,
+            outlets=registry,
+            skip_tdm_reserved=s.getbool("NEWSCRAWL_SKIP_TDM_RESERVED", True),
         )
 
     @property
@@ -177,6 +192,9 @@ class ExtractPipeline:
         for incident in outcome.incidents:
             self.stats.inc_value(f"newscrawl/workers/{incident}")
         result = outcome.result
+        page = self._apply_page_tdm(page, result)
+        if isinstance(result, Article):
+            result, page = self._apply_canonical(result, page)
         if isinstance(result, Rejected):
             self.stats.inc_value(f"newscrawl/dropped/{result.reason}")
             self.stats.inc_value(f"newscrawl/outlet/{page.outlet}/dropped")
@@ -190,6 +208,42 @@ class ExtractPipeline:
         if self.learn:
             self._observe(result)
         return {"article": result, "page": page}
+
+    # --- the page's own signals, read by the text stage ---------------------------------
+    def _apply_page_tdm(self, page: FetchedPage, result: Article | Rejected) -> FetchedPage:
+        """A page whose TDMRep meta tag reserves text and data mining makes its outlet
+        reserved (the spider stops it, unless NEWSCRAWL_SKIP_TDM_RESERVED=0); while the outlet
+        is stopped its pages are dropped, counted as ``newscrawl/discovery/tdm_reserved_pages``
+        as the spider counts those it drops itself. Returns the page, its kept TDM headers
+        saying what the record's ``tdm`` says."""
+        status = result.tdm
+        newly = status.get("reserved") is True and page.headers.get(TDM_RESERVED_HEADER) != "1"
+        spider = self.crawler.spider
+        if newly:
+            reserves = getattr(spider, "page_reserves_tdm", None)
+            if reserves is not None:
+                reserves(page.outlet, TdmStatus(True, str(status.get("source", ""))))
+        if self.skip_tdm_reserved:
+            stopped = getattr(spider, "outlet_stopped", None)
+            if status.get("reserved") is True or (stopped is not None and stopped(page.outlet)):
+                self.stats.inc_value("newscrawl/discovery/tdm_reserved_pages")
+                raise DropItem(f"tdm_reserved: {page.url}", log_level="DEBUG")
+        if newly:
+            page = replace(page, headers={**page.headers, TDM_RESERVED_HEADER: "1",
+                                          TDM_SOURCE_HEADER: str(status.get("source", ""))})
+        return page
+
+    def _apply_canonical(self, article: Article, page: FetchedPage) -> tuple[Article, FetchedPage]:
+        """The record (and its raw page) under the page's canonical URL when that is another
+        article URL of the outlet (``newscrawl/discovery/canonical_rewritten``)."""
+        outlet = self.outlets.get(page.outlet)
+        if outlet is None or not article.canonical_url:
+            return article, page
+        url = outlet.record_url(page.url, article.canonical_url, page.response_url or page.url)
+        if url == page.url:
+            return article, page
+        self.stats.inc_value("newscrawl/discovery/canonical_rewritten")
+        return replace(article, url=url, domain=urlsplit(url).hostname or article.domain), replace(page, url=url)
 
     # --- learned boilerplate ------------------------------------------------------------
     async def options_for(self, outlet: str) -> TextOptions:
