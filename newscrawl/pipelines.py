@@ -9,11 +9,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import queue
+import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from weakref import WeakKeyDictionary
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -156,12 +160,13 @@ class ExtractPipeline:
     def open_spider(self) -> None:
         if self.learn:
             s = self.crawler.settings
-            self.store = open_boilerplate_store(
-                s.get("MONGO_URI"), s.get("MONGO_DATABASE"), s.getfloat("NEWSCRAWL_MONGO_TIMEOUT"),
-                self.policy.min_articles,
-                max_candidates=s.getint("NEWSCRAWL_BOILERPLATE_MAX_CANDIDATES", 10_000),
-                expire_days=s.getfloat("NEWSCRAWL_BOILERPLATE_EXPIRE_DAYS", 90.0),
-            )
+            with StorageTime.of(self.crawler).waiting():
+                self.store = open_boilerplate_store(
+                    s.get("MONGO_URI"), s.get("MONGO_DATABASE"), s.getfloat("NEWSCRAWL_MONGO_TIMEOUT"),
+                    self.policy.min_articles,
+                    max_candidates=s.getint("NEWSCRAWL_BOILERPLATE_MAX_CANDIDATES", 10_000),
+                    expire_days=s.getfloat("NEWSCRAWL_BOILERPLATE_EXPIRE_DAYS", 90.0),
+                )
             self._io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newscrawl-boilerplate")
 
     async def process_item(self, item: Any) -> Any:
@@ -254,7 +259,8 @@ class ExtractPipeline:
             if load is None:
                 load = self._loads[outlet] = asyncio.ensure_future(self._load(outlet))
             if not load.done():
-                await load
+                with StorageTime.of(self.crawler).waiting():
+                    await load
         known = self.learner.known(outlet) if self.learn else frozenset()
         cached = self._options.get(outlet)
         if cached is None or cached[0] is not known:  # replaced only when it changes
@@ -269,14 +275,24 @@ class ExtractPipeline:
     async def _store_call(self, what: str, function: Any, *args: Any) -> Any:
         """``function(*args)`` on the store's thread; a failure is counted and logged (None)."""
         assert self._io is not None
+        busy = [0.0]
+
+        def timed() -> Any:
+            started = time.monotonic()
+            try:
+                return function(*args)
+            finally:
+                busy[0] = time.monotonic() - started
+
         try:
-            return await asyncio.get_running_loop().run_in_executor(self._io, function, *args)
+            return await asyncio.get_running_loop().run_in_executor(self._io, timed)
         except Exception as exc:  # noqa: BLE001 - the store must never stop the crawl
             self.stats.inc_value("newscrawl/boilerplate/store_failed")
             logger.warning("learned boilerplate: %s failed, learning goes on in memory: %s",
                            what, str(exc).split("\n", 1)[0][:200])
             return None
         finally:
+            StorageTime.of(self.crawler).add_busy(busy[0])
             self._count_writes()
 
     async def _load(self, outlet: str) -> None:
@@ -334,11 +350,12 @@ class ExtractPipeline:
     async def close_spider(self) -> None:
         try:
             if self.store is not None:
-                if self._saving is not None:
-                    await self._saving
-                await self._save()
-                for outlet in self._loads:
-                    await self._store_call(f"pruning {outlet}", self.store.prune, outlet)
+                with StorageTime.of(self.crawler).waiting():
+                    if self._saving is not None:
+                        await self._saving
+                    await self._save()
+                    for outlet in self._loads:
+                        await self._store_call(f"pruning {outlet}", self.store.prune, outlet)
         finally:
             if self.text is not None:
                 self.text.close()
@@ -359,7 +376,8 @@ class MongoPipeline:
     ``newscrawl/store/retries``, ``newscrawl/replay/<status>`` (spill files of earlier runs
     loaded at start), per outlet ``newscrawl/outlet/<key>/stored|store_failed|spilled``;
     ``newscrawl/run_id`` and ``newscrawl/run_status``; ``newscrawl/fatal_error`` (one line)
-    when the crawl could not run.
+    when the crawl could not run; ``newscrawl/store/busy_seconds`` and ``…/wait_seconds``
+    (see StorageTime).
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -392,6 +410,10 @@ class MongoPipeline:
         return self.crawler.stats
 
     async def open_spider(self) -> None:
+        with StorageTime.of(self.crawler).waiting():  # the crawl waits until the run is started
+            self._open()
+
+    def _open(self) -> None:
         try:
             store = ArticleStore(connect(self.uri, self.database, self.timeout, self.socket_timeout))
             store.ensure_indexes()
@@ -530,7 +552,8 @@ class MongoPipeline:
         if self.writer is None:
             return
         try:
-            await maybe_deferred_to_future(threads.deferToThread(self.writer.drain))
+            with StorageTime.of(self.crawler).waiting():
+                await maybe_deferred_to_future(threads.deferToThread(self.writer.drain))
         except Exception as exc:
             logger.error("storage drain failed: %s", str(exc).split("\n", 1)[0][:300])
         self._apply_reports()
@@ -552,10 +575,56 @@ class MongoPipeline:
                 "outcomes": {o.outlet: o.as_dict() for o in outcomes}, "spill_file": spill_file or None,
             }, final=True)
             self.stats.set_value("newscrawl/run_status", status)
-            await maybe_deferred_to_future(threads.deferToThread(self.writer.close))
+            with StorageTime.of(self.crawler).waiting():
+                await maybe_deferred_to_future(threads.deferToThread(self.writer.close))
         except Exception as exc:
             logger.error("run record not ended: %s", str(exc).split("\n", 1)[0][:300])
+        StorageTime.of(self.crawler).add_busy(self.writer.busy_seconds)
         self._apply_reports()
+
+
+STORE_BUSY = "newscrawl/store/busy_seconds"
+STORE_WAIT = "newscrawl/store/wait_seconds"
+
+
+class StorageTime:
+    """The crawl's time on storage, in its stats: ``newscrawl/store/busy_seconds`` — storage
+    threads at work on MongoDB, off the reactor (summed over threads); and
+    ``newscrawl/store/wait_seconds`` — wall time the crawl was held up by storage (the
+    connection, indexes and run record at the start, the learned boilerplate an outlet's first
+    page waits for, the writer's drain, the run record and the boilerplate saved at the end),
+    overlapping waits counted once. One per crawl: ``StorageTime.of(crawler)``."""
+
+    _of: WeakKeyDictionary[Crawler, StorageTime] = WeakKeyDictionary()
+
+    @classmethod
+    def of(cls, crawler: Crawler) -> StorageTime:
+        if crawler not in cls._of:
+            assert crawler.stats is not None
+            cls._of[crawler] = cls(crawler.stats)
+        return cls._of[crawler]
+
+    def __init__(self, stats: Any) -> None:
+        self.stats = stats
+        self._waits = 0             # waits in progress (all on the reactor thread)
+        self._since = 0.0
+
+    def add_busy(self, seconds: float) -> None:
+        self.stats.set_value(STORE_BUSY, self.stats.get_value(STORE_BUSY, 0.0) + seconds)
+
+    @contextmanager
+    def waiting(self) -> Iterator[None]:
+        """Around code during which the crawl waits for storage."""
+        if not self._waits:
+            self._since = time.monotonic()
+        self._waits += 1
+        try:
+            yield
+        finally:
+            self._waits -= 1
+            if not self._waits:
+                waited = time.monotonic() - self._since
+                self.stats.set_value(STORE_WAIT, self.stats.get_value(STORE_WAIT, 0.0) + waited)
 
 
 def _spider_arguments(spider: Any) -> dict[str, Any]:
