@@ -29,18 +29,23 @@ ERROR log lines, and the storage cost per article as the database grows
 
     .venv/bin/python bench/throughput.py [--quick] [--profile] [--real-pages DIR]
         [--sizes 1000,10000,100000] [--articles 500] [--set NEWSCRAWL_WORKERS=2 …]
+        [--without-dedup]
 
 ``--quick`` finishes in about a minute (1k stored articles, fewer pages). ``--profile``
 runs one more newsroom crawl under cProfile and prints its top 10 functions. The crawl is
 driven only through settings and the ``scrapy crawl`` command: ``NEWSCRAWL_*`` variables of
 this process's environment and ``--set NAME=VALUE`` reach the crawl (e.g. the worker pool
-size). Linux only (CPU and memory are read from ``/proc``).
+size; a Scrapy setting, e.g. ``--set LOG_LEVEL=DEBUG``, goes by ``-s``). ``--without-dedup``
+crawls without duplicate detection (``bench/without_dedup.py``: on FerretDB its per-batch
+scan of the stored fingerprints grows with the database). Linux only (CPU and memory are
+read from ``/proc``).
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import pstats
 import random
@@ -74,6 +79,7 @@ from store_scaling import measure as measure_store_commands, synthetic_article  
 from tests.newsroom import Newsroom  # noqa: E402
 from tests.newsroom.registry import dump_registry  # noqa: E402
 from tests.support import crawl_env  # noqa: E402
+import without_dedup  # noqa: E402  (bench/)
 from tools.localmongo import start_server  # noqa: E402
 
 try:
@@ -265,7 +271,11 @@ def run_crawl(
     outlets = list(outlets)
     python = [sys.executable] + (["-m", "cProfile", "-o", str(profile_to)] if profile_to else [])
     cmd = python + ["-m", "scrapy", "crawl", "news", "-a", f"outlets={','.join(outlets)}"]
-    env = crawl_env(servers.uri, database, registry, **settings)
+    for name, value in settings.items():  # Scrapy's own settings (NEWSCRAWL_* go by environment)
+        if not name.startswith(("NEWSCRAWL_", "MONGO_")):
+            cmd += ["-s", f"{name}={value}"]
+    env = crawl_env(servers.uri, database, registry,
+                    **{k: v for k, v in settings.items() if k.startswith(("NEWSCRAWL_", "MONGO_"))})
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
         store_before = cpu_seconds(servers.store_pid) if servers.store_pid else None
         page_before = cpu_seconds(servers.page_pid)
@@ -530,11 +540,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--uri", help="a running MongoDB/FerretDB (default: start the embedded store)")
     parser.add_argument("--parts", default="newsroom,real", help="which page kinds to run (default newsroom,real)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a crawl setting")
+    parser.add_argument("--without-dedup", action="store_true",
+                        help="crawl without duplicate detection (bench/without_dedup.py: FerretDB's candidate scan)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in (args.sizes or ("1000" if args.quick else "1000,10000,100000")).split(",")]
     per_outlet = args.articles or (30 if args.quick else 500)
     real_limit = args.real_limit or (30 if args.quick else None)
     settings = {**CRAWL_SETTINGS, **parse_settings(args.set)}
+    if args.without_dedup:
+        settings["ITEM_PIPELINES"] = json.dumps(without_dedup.ITEM_PIPELINES)
 
     print(f"bench/throughput.py on {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
           f"(shared machine: figures are noisy); crawl settings: "
