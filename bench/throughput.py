@@ -20,8 +20,9 @@ on two kinds of page:
 
 It prints pages/s, the ratios (b)/(a) and (c)/(a), CPU per process (crawl with its
 children, store server, page server) in cores over the crawl's wall time (start-up
-included), the crawl's peak RSS, the share of crawl time spent waiting on storage (from
-a ``newscrawl/store/…seconds`` crawl stat; "n/a" when the crawl exposes none), the crawl's
+included), the crawl's peak RSS, the shares of crawl time its storage threads were busy
+writing and the crawl was blocked on storage (the ``newscrawl/store/busy_seconds`` and
+``…/wait_seconds`` crawl stats; "n/a" when the crawl exposes none), the crawl's
 ERROR log lines, and the storage cost per article as the database grows
 (store-server CPU per stored article, and one 25-upsert command as in
 ``bench/store_scaling.py``). It prints figures and asserts nothing.
@@ -33,13 +34,15 @@ ERROR log lines, and the storage cost per article as the database grows
 runs one more newsroom crawl under cProfile and prints its top 10 functions. The crawl is
 driven only through settings and the ``scrapy crawl`` command: ``NEWSCRAWL_*`` variables of
 this process's environment and ``--set NAME=VALUE`` reach the crawl (e.g. the worker pool
-size). Linux only (CPU and memory are read from ``/proc``).
+size; a Scrapy setting, e.g. ``--set LOG_LEVEL=DEBUG``, goes by ``-s``). Linux only (CPU and memory are
+read from ``/proc``).
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import pstats
 import random
@@ -68,6 +71,7 @@ from pymongo.database import Database  # noqa: E402
 from newscrawl.corpus.stories import DedupParams  # noqa: E402
 from newscrawl.items import FetchedPage  # noqa: E402
 from newscrawl.store.corpus import DEDUP_INDEX, BatchDedup  # noqa: E402
+from newscrawl.pipelines import STORE_BUSY, STORE_WAIT  # noqa: E402
 from newscrawl.store.mongo import ARTICLES, PAGES, article_document, in_chunks  # noqa: E402
 from newscrawl.text.article import TextOptions, build_article  # noqa: E402
 from store_scaling import measure as measure_store_commands, synthetic_article  # noqa: E402
@@ -209,13 +213,13 @@ def log_excerpt(log: str) -> str:
     return "\n".join("    " + line for line in shown + ["…"] + lines[-3:])
 
 
-def storage_wait_seconds(stats: dict[str, float]) -> float | None:
-    """Seconds the crawl says it waited on storage (a ``newscrawl/store/…seconds`` stat)."""
-    keys = [k for k in stats if k.startswith("newscrawl/store/") and "seconds" in k]
-    if not keys:
-        return None
-    waits = [k for k in keys if "wait" in k or "block" in k] or keys
-    return sum(stats[k] for k in waits)
+def storage_seconds(stats: dict[str, float]) -> tuple[float | None, float | None]:
+    """Seconds the crawl's storage threads were busy writing, and seconds the crawl was held
+    up by storage (``newscrawl/store/busy_seconds``, ``…/wait_seconds``; None when the crawl
+    says nothing: 0 is then not claimed)."""
+    if not any(k.startswith("newscrawl/store/") and k.endswith("_seconds") for k in stats):
+        return None, None
+    return stats.get(STORE_BUSY, 0.0), stats.get(STORE_WAIT, 0.0)
 
 
 @dataclass
@@ -232,7 +236,8 @@ class CrawlResult:
     page_cpu: float
     peak_rss: int
     peak_main_rss: int
-    storage_wait: float | None
+    storage_busy: float | None  # seconds (storage threads, off the reactor)
+    storage_wait: float | None  # seconds the crawl was held up by storage
     stats: dict[str, float] = field(default_factory=dict)
     log_tail: str = ""
 
@@ -264,7 +269,11 @@ def run_crawl(
     outlets = list(outlets)
     python = [sys.executable] + (["-m", "cProfile", "-o", str(profile_to)] if profile_to else [])
     cmd = python + ["-m", "scrapy", "crawl", "news", "-a", f"outlets={','.join(outlets)}"]
-    env = crawl_env(servers.uri, database, registry, **settings)
+    for name, value in settings.items():  # Scrapy's own settings (NEWSCRAWL_* go by environment)
+        if not name.startswith(("NEWSCRAWL_", "MONGO_")):
+            cmd += ["-s", f"{name}={value}"]
+    env = crawl_env(servers.uri, database, registry,
+                    **{k: v for k, v in settings.items() if k.startswith(("NEWSCRAWL_", "MONGO_"))})
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
         store_before = cpu_seconds(servers.store_pid) if servers.store_pid else None
         page_before = cpu_seconds(servers.page_pid)
@@ -280,6 +289,7 @@ def run_crawl(
         log.seek(0)
         text = log.read()
     stats = crawl_stats(text)
+    busy, waited = storage_seconds(stats)
     return CrawlResult(
         label=label, returncode=proc.returncode, wall=wall,
         elapsed=stats.get("elapsed_time_seconds", wall),
@@ -287,7 +297,7 @@ def run_crawl(
         stored=count_stored(), crawl_cpu=max(watch.tree_cpu, usage.ru_utime + usage.ru_stime),
         crawl_main_cpu=watch.main_cpu,
         store_cpu=store_cpu, page_cpu=page_cpu, peak_rss=watch.peak_rss, peak_main_rss=watch.peak_main_rss,
-        storage_wait=storage_wait_seconds(stats), stats=stats, log_tail=log_excerpt(text),
+        storage_busy=busy, storage_wait=waited, stats=stats, log_tail=log_excerpt(text),
     )
 
 
@@ -462,6 +472,11 @@ def mib(n: int) -> str:
     return f"{n / 2**20:.0f}"
 
 
+def share(seconds: float | None, wall: float) -> str:
+    """``seconds`` as a share of ``wall`` (e.g. of the crawl's time blocked on storage)."""
+    return "n/a" if seconds is None or not wall else f"{100 * seconds / wall:.1f}%"
+
+
 def cores(seconds: float | None, wall: float) -> str:
     return "n/a" if seconds is None or not wall else f"{seconds / wall:.2f}"
 
@@ -469,14 +484,14 @@ def cores(seconds: float | None, wall: float) -> str:
 def print_crawl_table(rows: list[tuple[str, CrawlResult]], plain: InProcess) -> None:
     print(f"{'stored before':>13} {'pages':>6} {'stored':>6} {'elapsed s':>9} {'pages/s':>8} {'(c)/(a)':>7} "
           f"{'crawl cores':>11} {'(main)':>6} {'store cores':>11} {'page srv':>8} {'peak RSS MiB':>12} "
-          f"{'(main)':>6} {'storage wait':>12} {'store ms/article':>16} {'errors':>6} {'exit':>4}")
+          f"{'(main)':>6} {'store busy':>10} {'store wait':>10} {'store ms/article':>16} {'errors':>6} {'exit':>4}")
     for before, r in rows:
-        wait = "n/a" if r.storage_wait is None else f"{100 * r.storage_wait / r.elapsed:.0f}%"
+        busy, wait = (share(seconds, r.elapsed) for seconds in (r.storage_busy, r.storage_wait))
         per_article = "n/a" if r.store_cpu is None or not r.stored else f"{1000 * r.store_cpu / r.stored:.1f}"
         print(f"{before:>13} {r.pages:>6} {r.stored:>6} {r.elapsed:>9.1f} {r.pages_per_s:>8.1f} "
               f"{r.pages_per_s / plain.per_s:>7.3f} {cores(r.crawl_cpu, r.wall):>11} "
               f"{cores(r.crawl_main_cpu, r.wall):>6} {cores(r.store_cpu, r.wall):>11} "
-              f"{cores(r.page_cpu, r.wall):>8} {mib(r.peak_rss):>12} {mib(r.peak_main_rss):>6} {wait:>12} "
+              f"{cores(r.page_cpu, r.wall):>8} {mib(r.peak_rss):>12} {mib(r.peak_main_rss):>6} {busy:>10} {wait:>10} "
               f"{per_article:>16} {r.errors:>6} {r.returncode:>4}")
     for _, r in rows:
         counts = {k.rsplit("/", 1)[-1]: int(v) for k, v in r.stats.items()

@@ -28,6 +28,7 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from time import monotonic
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware as ScrapyRetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as ScrapyRobotsTxtMiddleware
@@ -277,13 +278,19 @@ class CanonicalRequestFingerprinter:
 
     def __init__(self, crawler: Crawler | None = None) -> None:
         self._default = RequestFingerprinter(crawler)
+        # Scrapy asks several times per request (7,292 calls for 1,658 responses in a profiled
+        # crawl); a request's URL never changes (``replace`` makes another one): Scrapy's own
+        # fingerprinter caches the same way.
+        self._cache: WeakKeyDictionary[Request, bytes] = WeakKeyDictionary()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CanonicalRequestFingerprinter:
         return cls(crawler)
 
     def fingerprint(self, request: Request) -> bytes:
-        canonical = canonicalize_url(request.url)
-        if canonical != request.url:
-            request = request.replace(url=canonical)
-        return self._default.fingerprint(request)
+        cached = self._cache.get(request)
+        if cached is None:
+            canonical = canonicalize_url(request.url)
+            cached = self._default.fingerprint(request if canonical == request.url else request.replace(url=canonical))
+            self._cache[request] = cached
+        return cached

@@ -21,7 +21,7 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from newscrawl.urls import canonicalize_url
 
@@ -119,6 +119,16 @@ class Outlet:
     def canonical(self, url: str) -> str:
         """The canonical form of ``url`` for this outlet (mobile/AMP hosts → main host)."""
         return canonicalize_url(url, preferred_host=urlsplit(self.home).hostname)
+
+    def record_url(self, url: str, stated_canonical: str, base: str) -> str:
+        """The URL a fetched article page is stored under: its request URL ``url`` (already
+        canonical), unless the page states a canonical URL (``<link rel=canonical>``, else
+        ``og:url``; relative to ``base``) that is another article URL of this outlet — an
+        AMP, print or old-slug copy names its article page."""
+        if not stated_canonical.strip():
+            return url
+        stated = self.canonical(urljoin(base, stated_canonical.strip()))
+        return stated if stated != url and self.is_article_url(stated) else url
 
     @property
     def robots_url(self) -> str:

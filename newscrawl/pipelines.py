@@ -9,10 +9,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import queue
+import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from weakref import WeakKeyDictionary
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -31,9 +36,10 @@ from newscrawl.store.mongo import utcnow
 from newscrawl.store.runs import new_run_id, start_document, status_for
 from newscrawl.store.spill import SpillFile
 from newscrawl.store.writer import FAILED, SPILLED, STALE, STORED, BatchReport, BatchStorer, StoreWriter
-from newscrawl.outlets import RegistryError, load_registry
+from newscrawl.outlets import Outlet, RegistryError, load_registry
 from newscrawl.store import BoilerplateStore, open_boilerplate_store
-from newscrawl.text.article import Rejected, TextOptions
+from newscrawl.tdm import TdmStatus
+from newscrawl.text.article import TDM_RESERVED_HEADER, TDM_SOURCE_HEADER, Rejected, TextOptions
 from newscrawl.text.fingerprint import LearnedBoilerplate, LearnedBoilerplatePolicy
 from newscrawl.workers import InProcessText, TextOutcome, TextWorkerPool, available_cores, start_text_stage
 
@@ -79,13 +85,20 @@ class ExtractPipeline:
     their own, and a failing MongoDB is counted, never waited for: learning goes on in
     memory.
 
+    The page's own signals come from the text stage's one parse of it (the spider parses
+    no article page): a TDMRep meta tag reserving text and data mining stops the outlet as
+    the spider's header check does (the page is dropped and counted, unless
+    ``NEWSCRAWL_SKIP_TDM_RESERVED=0``, which stores it marked), and a canonical URL that is
+    another article URL of the outlet becomes the record's URL.
+
     Stats: ``newscrawl/dropped/<reason>`` and ``newscrawl/outlet/<key>/dropped`` for every
     page that gave no record (``worker_failed`` when its worker crashed or hung twice,
     ``text_error`` when the text stage raised); ``newscrawl/workers/crashed`` and
     ``…/timed_out`` for every worker lost; ``newscrawl/text/<event>`` for the text stage's
     events; ``newscrawl/cleaning/<rule>`` (paragraphs removed by each rule);
     ``newscrawl/boilerplate/learned`` (paragraphs that became known), ``…/writes`` (write
-    statements to the ``boilerplate`` collection), ``…/store_failed`` (its failed calls).
+    statements to the ``boilerplate`` collection), ``…/store_failed`` (its failed calls);
+    ``newscrawl/discovery/tdm_reserved_pages`` and ``…/canonical_rewritten``.
     """
 
     def __init__(
@@ -97,10 +110,14 @@ class ExtractPipeline:
         learn: bool = False,
         workers: int = 0,
         text_timeout: float = 60.0,
+        outlets: dict[str, Outlet] | None = None,
+        skip_tdm_reserved: bool = True,
     ) -> None:
         self.crawler = crawler
         self.options = options
         self.outlet_phrases = outlet_phrases or {}
+        self.outlets = outlets or {}
+        self.skip_tdm_reserved = skip_tdm_reserved
         self.policy = policy or LearnedBoilerplatePolicy()
         self.learner = LearnedBoilerplate(self.policy)
         self.learn = learn
@@ -146,6 +163,8 @@ class ExtractPipeline:
             learn=s.getbool("NEWSCRAWL_LEARN_BOILERPLATE", True),
             workers=workers,
             text_timeout=timeout,
+            outlets=registry,
+            skip_tdm_reserved=s.getbool("NEWSCRAWL_SKIP_TDM_RESERVED", True),
         )
 
     @property
@@ -156,12 +175,13 @@ class ExtractPipeline:
     def open_spider(self) -> None:
         if self.learn:
             s = self.crawler.settings
-            self.store = open_boilerplate_store(
-                s.get("MONGO_URI"), s.get("MONGO_DATABASE"), s.getfloat("NEWSCRAWL_MONGO_TIMEOUT"),
-                self.policy.min_articles,
-                max_candidates=s.getint("NEWSCRAWL_BOILERPLATE_MAX_CANDIDATES", 10_000),
-                expire_days=s.getfloat("NEWSCRAWL_BOILERPLATE_EXPIRE_DAYS", 90.0),
-            )
+            with StorageTime.of(self.crawler).waiting():
+                self.store = open_boilerplate_store(
+                    s.get("MONGO_URI"), s.get("MONGO_DATABASE"), s.getfloat("NEWSCRAWL_MONGO_TIMEOUT"),
+                    self.policy.min_articles,
+                    max_candidates=s.getint("NEWSCRAWL_BOILERPLATE_MAX_CANDIDATES", 10_000),
+                    expire_days=s.getfloat("NEWSCRAWL_BOILERPLATE_EXPIRE_DAYS", 90.0),
+                )
             self._io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newscrawl-boilerplate")
 
     async def process_item(self, item: Any) -> Any:
@@ -192,6 +212,9 @@ class ExtractPipeline:
         for incident in outcome.incidents:
             self.stats.inc_value(f"newscrawl/workers/{incident}")
         result = outcome.result
+        page = self._apply_page_tdm(page, result)
+        if isinstance(result, Article):
+            result, page = self._apply_canonical(result, page)
         if isinstance(result, Rejected):
             self.stats.inc_value(f"newscrawl/dropped/{result.reason}")
             self.stats.inc_value(f"newscrawl/outlet/{page.outlet}/dropped")
@@ -206,6 +229,42 @@ class ExtractPipeline:
             self._observe(result)
         return {"article": result, "page": page}
 
+    # --- the page's own signals, read by the text stage ---------------------------------
+    def _apply_page_tdm(self, page: FetchedPage, result: Article | Rejected) -> FetchedPage:
+        """A page whose TDMRep meta tag reserves text and data mining makes its outlet
+        reserved (the spider stops it, unless NEWSCRAWL_SKIP_TDM_RESERVED=0); while the outlet
+        is stopped its pages are dropped, counted as ``newscrawl/discovery/tdm_reserved_pages``
+        as the spider counts those it drops itself. Returns the page, its kept TDM headers
+        saying what the record's ``tdm`` says."""
+        status = result.tdm
+        newly = status.get("reserved") is True and page.headers.get(TDM_RESERVED_HEADER) != "1"
+        spider = self.crawler.spider
+        if newly:
+            reserves = getattr(spider, "page_reserves_tdm", None)
+            if reserves is not None:
+                reserves(page.outlet, TdmStatus(True, str(status.get("source", ""))))
+        if self.skip_tdm_reserved:
+            stopped = getattr(spider, "outlet_stopped", None)
+            if status.get("reserved") is True or (stopped is not None and stopped(page.outlet)):
+                self.stats.inc_value("newscrawl/discovery/tdm_reserved_pages")
+                raise DropItem(f"tdm_reserved: {page.url}", log_level="DEBUG")
+        if newly:
+            page = replace(page, headers={**page.headers, TDM_RESERVED_HEADER: "1",
+                                          TDM_SOURCE_HEADER: str(status.get("source", ""))})
+        return page
+
+    def _apply_canonical(self, article: Article, page: FetchedPage) -> tuple[Article, FetchedPage]:
+        """The record (and its raw page) under the page's canonical URL when that is another
+        article URL of the outlet (``newscrawl/discovery/canonical_rewritten``)."""
+        outlet = self.outlets.get(page.outlet)
+        if outlet is None or not article.canonical_url:
+            return article, page
+        url = outlet.record_url(page.url, article.canonical_url, page.response_url or page.url)
+        if url == page.url:
+            return article, page
+        self.stats.inc_value("newscrawl/discovery/canonical_rewritten")
+        return replace(article, url=url, domain=urlsplit(url).hostname or article.domain), replace(page, url=url)
+
     # --- learned boilerplate ------------------------------------------------------------
     async def options_for(self, outlet: str) -> TextOptions:
         """The outlet's options: registry phrases and currently known learned boilerplate
@@ -215,7 +274,8 @@ class ExtractPipeline:
             if load is None:
                 load = self._loads[outlet] = asyncio.ensure_future(self._load(outlet))
             if not load.done():
-                await load
+                with StorageTime.of(self.crawler).waiting():
+                    await load
         known = self.learner.known(outlet) if self.learn else frozenset()
         cached = self._options.get(outlet)
         if cached is None or cached[0] is not known:  # replaced only when it changes
@@ -230,14 +290,24 @@ class ExtractPipeline:
     async def _store_call(self, what: str, function: Any, *args: Any) -> Any:
         """``function(*args)`` on the store's thread; a failure is counted and logged (None)."""
         assert self._io is not None
+        busy = [0.0]
+
+        def timed() -> Any:
+            started = time.monotonic()
+            try:
+                return function(*args)
+            finally:
+                busy[0] = time.monotonic() - started
+
         try:
-            return await asyncio.get_running_loop().run_in_executor(self._io, function, *args)
+            return await asyncio.get_running_loop().run_in_executor(self._io, timed)
         except Exception as exc:  # noqa: BLE001 - the store must never stop the crawl
             self.stats.inc_value("newscrawl/boilerplate/store_failed")
             logger.warning("learned boilerplate: %s failed, learning goes on in memory: %s",
                            what, str(exc).split("\n", 1)[0][:200])
             return None
         finally:
+            StorageTime.of(self.crawler).add_busy(busy[0])
             self._count_writes()
 
     async def _load(self, outlet: str) -> None:
@@ -295,11 +365,12 @@ class ExtractPipeline:
     async def close_spider(self) -> None:
         try:
             if self.store is not None:
-                if self._saving is not None:
-                    await self._saving
-                await self._save()
-                for outlet in self._loads:
-                    await self._store_call(f"pruning {outlet}", self.store.prune, outlet)
+                with StorageTime.of(self.crawler).waiting():
+                    if self._saving is not None:
+                        await self._saving
+                    await self._save()
+                    for outlet in self._loads:
+                        await self._store_call(f"pruning {outlet}", self.store.prune, outlet)
         finally:
             if self.text is not None:
                 self.text.close()
@@ -320,7 +391,8 @@ class MongoPipeline:
     ``newscrawl/store/retries``, ``newscrawl/replay/<status>`` (spill files of earlier runs
     loaded at start), per outlet ``newscrawl/outlet/<key>/stored|store_failed|spilled``;
     ``newscrawl/run_id`` and ``newscrawl/run_status``; ``newscrawl/fatal_error`` (one line)
-    when the crawl could not run.
+    when the crawl could not run; ``newscrawl/store/busy_seconds`` and ``…/wait_seconds``
+    (see StorageTime).
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -353,6 +425,10 @@ class MongoPipeline:
         return self.crawler.stats
 
     async def open_spider(self) -> None:
+        with StorageTime.of(self.crawler).waiting():  # the crawl waits until the run is started
+            self._open()
+
+    def _open(self) -> None:
         try:
             store = ArticleStore(connect(self.uri, self.database, self.timeout, self.socket_timeout))
             store.ensure_indexes()
@@ -496,7 +572,8 @@ class MongoPipeline:
         if self.writer is None:
             return
         try:
-            await maybe_deferred_to_future(threads.deferToThread(self.writer.drain))
+            with StorageTime.of(self.crawler).waiting():
+                await maybe_deferred_to_future(threads.deferToThread(self.writer.drain))
         except Exception as exc:
             logger.error("storage drain failed: %s", str(exc).split("\n", 1)[0][:300])
         self._apply_reports()
@@ -518,10 +595,56 @@ class MongoPipeline:
                 "outcomes": {o.outlet: o.as_dict() for o in outcomes}, "spill_file": spill_file or None,
             }, final=True)
             self.stats.set_value("newscrawl/run_status", status)
-            await maybe_deferred_to_future(threads.deferToThread(self.writer.close))
+            with StorageTime.of(self.crawler).waiting():
+                await maybe_deferred_to_future(threads.deferToThread(self.writer.close))
         except Exception as exc:
             logger.error("run record not ended: %s", str(exc).split("\n", 1)[0][:300])
+        StorageTime.of(self.crawler).add_busy(self.writer.busy_seconds)
         self._apply_reports()
+
+
+STORE_BUSY = "newscrawl/store/busy_seconds"
+STORE_WAIT = "newscrawl/store/wait_seconds"
+
+
+class StorageTime:
+    """The crawl's time on storage, in its stats: ``newscrawl/store/busy_seconds`` — storage
+    threads at work on MongoDB, off the reactor (summed over threads); and
+    ``newscrawl/store/wait_seconds`` — wall time the crawl was held up by storage (the
+    connection, indexes and run record at the start, the learned boilerplate an outlet's first
+    page waits for, the writer's drain, the run record and the boilerplate saved at the end),
+    overlapping waits counted once. One per crawl: ``StorageTime.of(crawler)``."""
+
+    _of: WeakKeyDictionary[Crawler, StorageTime] = WeakKeyDictionary()
+
+    @classmethod
+    def of(cls, crawler: Crawler) -> StorageTime:
+        if crawler not in cls._of:
+            assert crawler.stats is not None
+            cls._of[crawler] = cls(crawler.stats)
+        return cls._of[crawler]
+
+    def __init__(self, stats: Any) -> None:
+        self.stats = stats
+        self._waits = 0             # waits in progress (all on the reactor thread)
+        self._since = 0.0
+
+    def add_busy(self, seconds: float) -> None:
+        self.stats.set_value(STORE_BUSY, self.stats.get_value(STORE_BUSY, 0.0) + seconds)
+
+    @contextmanager
+    def waiting(self) -> Iterator[None]:
+        """Around code during which the crawl waits for storage."""
+        if not self._waits:
+            self._since = time.monotonic()
+        self._waits += 1
+        try:
+            yield
+        finally:
+            self._waits -= 1
+            if not self._waits:
+                waited = time.monotonic() - self._since
+                self.stats.set_value(STORE_WAIT, self.stats.get_value(STORE_WAIT, 0.0) + waited)
 
 
 def _spider_arguments(spider: Any) -> dict[str, Any]:

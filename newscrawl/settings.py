@@ -184,6 +184,10 @@ LOG_LEVEL = "INFO"
 NEWSCRAWL_LOG_MAX_LINE = 1024
 FEED_EXPORT_ENCODING = "utf-8"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+# Items of one response processed at once. An article page gives one item, and Scrapy starts
+# this many asyncio tasks for every response's output: its default of 100 cost the reactor
+# more than a third of its time per page (bench/throughput.py --profile).
+CONCURRENT_ITEMS = 4
 
 # Scrapy settings that can also be set from the environment, by these names.
 SCRAPY_ALIASES = {
@@ -191,6 +195,7 @@ SCRAPY_ALIASES = {
     "NEWSCRAWL_ROBOTSTXT_OBEY": "ROBOTSTXT_OBEY",
     "NEWSCRAWL_CONCURRENT_REQUESTS": "CONCURRENT_REQUESTS",
     "NEWSCRAWL_CONCURRENT_REQUESTS_PER_DOMAIN": "CONCURRENT_REQUESTS_PER_DOMAIN",
+    "NEWSCRAWL_CONCURRENT_ITEMS": "CONCURRENT_ITEMS",
     "NEWSCRAWL_DOWNLOAD_DELAY": "DOWNLOAD_DELAY",
     "NEWSCRAWL_AUTOTHROTTLE_ENABLED": "AUTOTHROTTLE_ENABLED",
     "NEWSCRAWL_AUTOTHROTTLE_START_DELAY": "AUTOTHROTTLE_START_DELAY",

@@ -97,6 +97,15 @@ def test_a_failed_tdm_check_leaves_the_status_unknown(hostile_crawl):
     assert tdm["source"].startswith("home page check failed: refused http://")
 
 
+def test_records_of_an_outlet_whose_tdm_status_is_unknown_say_so(hostile_crawl, module_db):
+    # Not "reserved: False": the failed check means no one can tell.
+    records = list(module_db.articles.find({}, {"tdm": 1}))
+    assert records
+    for record in records:
+        assert record["tdm"]["reserved"] is None
+        assert record["tdm"]["source"].startswith("home page check failed: refused http://")
+
+
 def test_hostile_xml_is_read_safely(site, hostile_crawl):
     result, stats = hostile_crawl
     own = site.log("own")

@@ -67,13 +67,14 @@ from newscrawl.items import FetchedPage
 from newscrawl.knownurls import KnownUrlFilter
 from newscrawl.middlewares import OutletStopped
 from newscrawl.outlets import Outlet, RegistryError, load_registry
-from newscrawl.text.article import TDM_RESERVED_HEADER, TDM_SOURCE_HEADER
+from newscrawl.text.article import TDM_HEADER_VALUES, TDM_RESERVED_HEADER, TDM_SOURCE_HEADER
 
 # Response headers kept with a page (provenance, charset, conditional re-fetch, TDM).
 KEPT_HEADERS = ("content-type", "last-modified", "etag", "date", "tdm-reservation", "tdm-policy")
 # Headers the spider adds to FetchedPage.headers: the TDM status of the page.
-# TDM_RESERVED_HEADER ("1"/"0") and TDM_SOURCE_HEADER (which signal reserved it) are
-# set on every FetchedPage; the text stage turns them into the record's `tdm` field.
+# TDM_RESERVED_HEADER ("1"/"0"/"unknown") and TDM_SOURCE_HEADER (which signal reserved it,
+# or why it is unknown) are set on every FetchedPage; the text stage turns them, with the
+# page's TDMRep meta tag, into the record's `tdm` field.
 
 _CHECKS = ("robots", "tdmrep", "home")
 CHECK_NAMES = {"robots": "robots.txt", "tdmrep": "tdmrep.json", "home": "home page"}
@@ -255,10 +256,26 @@ class NewsSpider(scrapy.Spider):
     def refuses(self, request: scrapy.Request) -> bool:
         """True for a queued request of an outlet that has been stopped (OutletGateMiddleware)."""
         outlet = request.cb_kwargs.get("outlet") if request.cb_kwargs else None
-        if outlet not in self.runs or request.meta.get("check"):
-            return False
-        run = self.runs[outlet]
-        return run.skipped and bool(run.status.reserved)
+        return not request.meta.get("check") and self.outlet_stopped(outlet)
+
+    def outlet_stopped(self, outlet: str | None) -> bool:
+        """True when the outlet was stopped because its pages reserve text and data mining."""
+        run = self.runs.get(outlet or "")
+        return run is not None and run.skipped and bool(run.status.reserved)
+
+    def page_reserves_tdm(self, outlet: str, status: tdm.TdmStatus) -> None:
+        """A page of the outlet reserves TDM — its HTTP header (seen here) or its TDMRep meta
+        tag (read by the text stage; ExtractPipeline calls this): the whole outlet is treated
+        as reserved from now on, and stopped unless ``NEWSCRAWL_SKIP_TDM_RESERVED=0`` (its
+        queued requests are then dropped by OutletGateMiddleware)."""
+        run = self.runs.get(outlet)
+        if run is None or run.status.reserved or not status.reserved:
+            return
+        run.status = status
+        run.skipped = self.skip_reserved
+        self._record_tdm(outlet)
+        if self.skip_reserved:
+            self.logger.warning("stopping %s: its pages reserve text and data mining (%s)", outlet, status.source)
 
     def checks_done(self, outlet: str) -> bool:
         """This process has read the outlet's TDM signals (robots.txt, tdmrep.json, home page):
@@ -634,40 +651,28 @@ class NewsSpider(scrapy.Spider):
         yield from self._release(outlet)
 
     def _page(self, response: Response, outlet: str) -> FetchedPage | None:
+        """The fetched page, with the TDM status of its outlet and of its HTTP headers. The
+        page's own meta tags (TDMRep, canonical URL) are read by the text stage, in its one
+        parse of the page (ExtractPipeline applies them)."""
         spec, run = self.outlets[outlet], self.runs[outlet]
-        signals_ = discovery.page_signals(response.body, response.url)
         page_status = tdm.combine(
             tdm.header_reservation(response.headers.get("tdm-reservation"), response.headers.get("tdm-policy")),
-            tdm.meta_reservation(signals_.tdm_reservation, signals_.tdm_policy),
             tdm.tdmrep_status(run.tdm_rules, response.url),
         )
-        if page_status.reserved and not run.status.reserved:
-            # The outlet reserves TDM on its pages: the whole outlet is treated as reserved.
-            run.status = page_status
-            run.skipped = self.skip_reserved
-            self._record_tdm(outlet)
-            if self.skip_reserved:
-                self.logger.warning("stopping %s: its pages reserve text and data mining (%s)",
-                                    outlet, page_status.source)
+        self.page_reserves_tdm(outlet, page_status)
         status = tdm.combine(run.status, page_status)
         if status.reserved and self.skip_reserved:
             self._count("tdm_reserved_pages")
             return None
-        url = spec.canonical(response.request.url if response.request else response.url)
-        if signals_.canonical:
-            canonical = spec.canonical(signals_.canonical)
-            if canonical != url and spec.is_article_url(canonical):
-                self._count("canonical_rewritten")
-                url = canonical
         headers = {}
         for name in KEPT_HEADERS:
             value = response.headers.get(name)
             if value is not None:
                 headers[name] = value.decode("latin-1")
-        headers[TDM_RESERVED_HEADER] = "1" if status.reserved else "0"
+        headers[TDM_RESERVED_HEADER] = TDM_HEADER_VALUES[status.reserved]
         headers[TDM_SOURCE_HEADER] = status.source
         return FetchedPage(
-            url=url,
+            url=spec.canonical(response.request.url if response.request else response.url),
             outlet=outlet,
             body=response.body,
             status=response.status,

@@ -542,6 +542,7 @@ class StoreWriter:
 
     ``submit``, ``update_run`` return at once (any thread); ``drain`` and ``close`` block
     until the work queued before them is done (call them off the reactor thread).
+    ``busy_seconds`` is the time the thread has spent on its work (not waiting for any).
     """
 
     def __init__(
@@ -563,6 +564,9 @@ class StoreWriter:
         storer.backlog = lambda: self._queue.qsize() > MAX_BACKLOG_BATCHES * self.batch_size
         self._thread = threading.Thread(target=self._main, name="newscrawl-store-writer", daemon=True)
         self._run_pending: dict[str, dict[str, Any]] = {}
+        # Seconds the thread spent writing (batches, run records, replays): written by the
+        # writer thread only, read by anyone (for the stats).
+        self.busy_seconds = 0.0
 
     def start(self) -> None:
         self._thread.start()
@@ -589,7 +593,9 @@ class StoreWriter:
 
     # --- the thread -------------------------------------------------------------------------
     def _main(self) -> None:
+        started = time.monotonic()
         self._replay_waiting()
+        self.busy_seconds += time.monotonic() - started
         batch: list[StoreRecord] = []
         first = 0.0
         while True:
@@ -598,6 +604,7 @@ class StoreWriter:
                 message = self._queue.get(timeout=timeout)
             except queue.Empty:
                 message = ("flush",)
+            started = time.monotonic()
             try:
                 batch, first, stop = self._handle(message, batch, first)
             except Exception as exc:  # never let the writer thread die: records would wait for ever
@@ -605,6 +612,7 @@ class StoreWriter:
                 batch, stop = [], message[0] == "stop"
                 if message[0] == "drain":
                     message[1].set()
+            self.busy_seconds += time.monotonic() - started
             if stop:
                 return
 

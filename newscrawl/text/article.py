@@ -14,7 +14,7 @@ reason.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
@@ -22,6 +22,7 @@ import trafilatura
 
 from newscrawl import __version__
 from newscrawl.items import Article, FetchedPage
+from newscrawl.tdm import NOT_RESERVED, TdmStatus, combine, meta_reservation
 from newscrawl.text.boilerplate import split_names, strip_boilerplate
 from newscrawl.text.dedup import choose_lead, dedup_lead_and_paragraphs
 from newscrawl.text.encoding import decode_html, looks_binary
@@ -67,16 +68,23 @@ class TextOptions:
 
 @dataclass(frozen=True)
 class Rejected:
-    """A page that gives no record; ``reason`` is a short stats key, ``detail`` for logs."""
+    """A page that gives no record; ``reason`` is a short stats key, ``detail`` for logs.
+
+    ``tdm`` is set (like ``Article.tdm``) when the page itself reserves text and data mining
+    (its TDMRep meta tag): the crawl stops the outlet for such a page even without a record.
+    """
 
     reason: str
     detail: str = ""
+    tdm: dict[str, object] = field(default_factory=dict)
 
 
 class _Progress:
-    """The step ``build_article`` is in, to name a failure (``fallback/<step>_error``)."""
+    """The step ``build_article`` is in, to name a failure (``fallback/<step>_error``), and
+    the page's own TDM reservation once its metadata is read (kept by the fallback)."""
 
     step = "decode"
+    page_tdm: TdmStatus = NOT_RESERVED
 
 
 def build_article(page: FetchedPage, options: TextOptions) -> Article | Rejected:
@@ -84,14 +92,17 @@ def build_article(page: FetchedPage, options: TextOptions) -> Article | Rejected
     events: list[str] = []
     progress = _Progress()
     try:
-        return _build(page, options, events, progress)
+        result = _build(page, options, events, progress)
     except Exception as error:  # noqa: BLE001 — a bug or a pathological page must not lose the article
         events.append(f"fallback/{progress.step}_error")
         try:
-            return _fallback(page, options, events)
+            result = _fallback(page, options, events, progress.page_tdm)
         except Exception as second:  # noqa: BLE001
-            return Rejected("extraction_failed", f"{progress.step}: {type(error).__name__}: {error}; "
-                                                 f"fallback: {type(second).__name__}: {second}"[:300])
+            result = Rejected("extraction_failed", f"{progress.step}: {type(error).__name__}: {error}; "
+                                                   f"fallback: {type(second).__name__}: {second}"[:300])
+    if isinstance(result, Rejected) and progress.page_tdm.reserved:
+        result = replace(result, tdm=tdm_of(page, progress.page_tdm))
+    return result
 
 
 def _build(page: FetchedPage, options: TextOptions, events: list[str], progress: _Progress) -> Article | Rejected:
@@ -111,6 +122,7 @@ def _build(page: FetchedPage, options: TextOptions, events: list[str], progress:
     progress.step = "metadata"
     scan = scan_page(tree)
     meta = read_metadata(tree, scan)
+    progress.page_tdm = meta_reservation(meta.tdm_reserved, meta.tdm_policy)
     zones = read_zones(scan)
     progress.step = "trafilatura"
     blocks = extract_blocks(tree, page.url)
@@ -182,7 +194,7 @@ def _record(page: FetchedPage, options: TextOptions, events: list[str], progress
         canonical_url=meta.canonical_url,
         credits=_merge(meta.credits, cleaned.credits),
         paywalled=cleaned.paywalled or meta.accessible_for_free is False,
-        tdm=tdm_of(page),
+        tdm=tdm_of(page, progress.page_tdm),
         content_hash=content_hash(text),
         cleaning=cleaning,
         fetched_at=page.fetched_at,
@@ -195,8 +207,9 @@ def _record(page: FetchedPage, options: TextOptions, events: list[str], progress
     )
 
 
-def _fallback(page: FetchedPage, options: TextOptions, events: list[str]) -> Article | Rejected:
-    """trafilatura's own plain text of the raw page: what bare trafilatura would give."""
+def _fallback(page: FetchedPage, options: TextOptions, events: list[str], page_tdm: TdmStatus) -> Article | Rejected:
+    """trafilatura's own plain text of the raw page: what bare trafilatura would give
+    (``page_tdm``: the page's own TDM reservation, when its metadata was read)."""
     document = trafilatura.bare_extraction(page.body, url=page.url, with_metadata=True, include_comments=False)
     if document is None or not (document.text or "").strip():
         return Rejected("extraction_failed", "no text after a fallback to trafilatura")
@@ -205,7 +218,9 @@ def _fallback(page: FetchedPage, options: TextOptions, events: list[str]) -> Art
                         site_name=normalize_paragraph(document.sitename or ""))
     blocks = blocks_of_text(document.text)
     title = meta.title or blocks[0].text
-    return _record(page, options, events, _Progress(), meta, PageZones(), blocks, title, "", "")
+    progress = _Progress()
+    progress.page_tdm = page_tdm
+    return _record(page, options, events, progress, meta, PageZones(), blocks, title, "", "")
 
 
 def _plausible(value: datetime | None, fetched_at: datetime | None, name: str, events: list[str]) -> datetime | None:
@@ -221,17 +236,22 @@ def _plausible(value: datetime | None, fetched_at: datetime | None, name: str, e
     return value
 
 
-# Set by the spider on every fetched page (see spiders/news.py).
+# Set by the spider on every fetched page (see spiders/news.py): the TDM status of the
+# outlet and of the page's HTTP headers, "1" / "0" / "unknown" (a check failed), and its source.
 TDM_RESERVED_HEADER = "x-newscrawl-tdm-reserved"
 TDM_SOURCE_HEADER = "x-newscrawl-tdm-source"
+TDM_HEADER_VALUES: dict[bool | None, str] = {True: "1", False: "0", None: "unknown"}
+_TDM_FROM_HEADER = {value: reserved for reserved, value in TDM_HEADER_VALUES.items()}
 
 
-def tdm_of(page: FetchedPage) -> dict[str, object]:
-    """The record's ``tdm`` field from what the spider found for the page's outlet."""
-    reserved = page.headers.get(TDM_RESERVED_HEADER)
-    if reserved is None:
+def tdm_of(page: FetchedPage, page_tdm: TdmStatus = NOT_RESERVED) -> dict[str, object]:
+    """The record's ``tdm`` field: what the spider found for the page's outlet and headers,
+    combined with the page's own TDMRep meta tag (``page_tdm``, read by the text stage)."""
+    value = page.headers.get(TDM_RESERVED_HEADER)
+    if value is None and not page_tdm.reserved:
         return {}
-    return {"reserved": reserved == "1", "source": page.headers.get(TDM_SOURCE_HEADER, "")}
+    crawl = TdmStatus(_TDM_FROM_HEADER.get(value, False), page.headers.get(TDM_SOURCE_HEADER, ""))
+    return combine(crawl, page_tdm).as_dict()
 
 
 def _merge(first: list[str], more: list[str]) -> list[str]:

@@ -219,7 +219,8 @@ def read_metadata(tree: Any, scan: PageScan | None = None) -> PageMetadata:
     meta.credits = _figure_credits(roles["caption"])
     image = article_ld.get("image")
     meta.image = (_text(image.get("url")) if isinstance(image, dict) else _text(image)) or first("og:image", "twitter:image")
-    canonical = next((l.get("href") for l in tags["link"] if l.get("rel") == "canonical" and l.get("href")), "")
+    canonical = next((l.get("href") for l in tags["link"]
+                      if "canonical" in (l.get("rel") or "").lower().split() and l.get("href")), "")
     meta.canonical_url = canonical.strip() or first("og:url")
     meta.og_type = first("og:type").lower()
     free = article_ld.get("isAccessibleForFree")
