@@ -31,7 +31,7 @@ from newscrawl.envsettings import SettingError
 from newscrawl.items import Article, FetchedPage
 from newscrawl.outcomes import TDM_STATS, run_outcomes
 from newscrawl.store import ArticleStore, StorageUnavailable, connect
-from newscrawl.store.corpus import DEDUP_FIELDS, BatchDedup
+from newscrawl.store.corpus import BatchDedup
 from newscrawl.store.mongo import utcnow
 from newscrawl.store.runs import new_run_id, start_document, status_for
 from newscrawl.store.spill import SpillFile
@@ -446,7 +446,7 @@ class MongoPipeline:
         # one query per batch (two on FerretDB), for new and changed records only; on
         # FerretDB its index stage then adds their keys to the emulated index.
         self.dedup = BatchDedup.for_articles(store.articles, DedupParams.from_settings(self.crawler.settings))
-        dedup = {"annotators": [self.dedup.annotate], "lookup_fields": DEDUP_FIELDS, "indexers": [self.dedup.index]}
+        dedup = self.dedup.stages()
         self.writer = StoreWriter(
             BatchStorer(store, self.retry_seconds, spill=spill, **dedup),
             self.batch_size,

@@ -9,6 +9,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,3 +128,15 @@ def mongo_for_bench(folder: Path) -> Iterator[tuple[str, int | None]]:
         yield server.uri, server.process.pid if server.process is not None else None
     finally:
         server.stop()
+
+
+class ReplyingHandler(BaseHTTPRequestHandler):
+    """A small test site's request handler: ``_send`` answers with a status, body and headers."""
+
+    def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,7 +15,7 @@ from newscrawl.knownurls import CHANGED, NEW, RECHECK, SKIP_KNOWN, SKIP_REJECTED
 from newscrawl.store.known import ALIAS, ARTICLE, LOOKUP_BATCH, REJECTED, KnownUrlStore, StoredUrl, UrlNote
 from tests.newsroom import Newsroom
 from tests.newsroom.registry import dump_registry
-from tests.support import crawl_stat, run_crawl
+from tests.support import ReplyingHandler, crawl_stat, run_crawl
 
 OUTLET = "nr-kurier"
 NOW = datetime(2026, 11, 28, 12, tzinfo=timezone.utc)
@@ -208,7 +208,7 @@ def alias_article(title: str, canonical: str = "") -> bytes:
            f"</article></body></html>".encode()
 
 
-class AliasHandler(BaseHTTPRequestHandler):
+class AliasHandler(ReplyingHandler):
     def log_message(self, *args):
         pass
 
@@ -231,14 +231,6 @@ class AliasHandler(BaseHTTPRequestHandler):
                        {"Content-Type": "text/html; charset=utf-8"})
         else:
             self._send(404, b"", {})
-
-    def _send(self, status, body, headers):
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
 
 def test_redirected_and_canonical_rewritten_urls_are_known_by_their_discovered_form(tmp_path, mongo_uri, mongo_db):

@@ -7,14 +7,14 @@ from __future__ import annotations
 import threading
 import time
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import pytest
 from scrapy import Request
 
 from newscrawl.middlewares import CanonicalRequestFingerprinter, apply_delay_floor, parse_retry_after
 from tests.newsroom.registry import dump_registry
-from tests.support import run_crawl
+from tests.support import ReplyingHandler, run_crawl
 
 ARTICLE = ("<html><head><title>Sejm przyjął ustawę</title></head><body><article><h1>Sejm przyjął ustawę</h1>"
            + "<p>Posłowie przyjęli w piątek ustawę o ochronie ludności, która trafi teraz do Senatu.</p>" * 8
@@ -37,7 +37,7 @@ class ThrottlingSite(ThreadingHTTPServer):
         return f"http://127.0.0.1:{self.server_address[1]}"
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(ReplyingHandler):
     def log_message(self, *args):
         pass
 
@@ -56,14 +56,6 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, ARTICLE, {"Content-Type": "text/html; charset=utf-8"})
         else:
             self._send(404, b"", {})
-
-    def _send(self, status, body, headers):
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
 
 @pytest.fixture

@@ -21,8 +21,10 @@ from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 
+from newscrawl.corpus.stories import DedupParams
 from newscrawl.commands.crawl import database_or_exit
 from newscrawl.store import ArticleStore, StorageUnavailable
+from newscrawl.store.corpus import BatchDedup
 from newscrawl.store.spill import SpillError, spill_files
 from newscrawl.store.writer import BatchStorer, ReplayResult, replay_spill_file
 
@@ -68,7 +70,9 @@ class Command(ScrapyCommand):
         db = database_or_exit(s)
         store = ArticleStore(db)
         store.ensure_indexes()
-        storer = BatchStorer(store, s.getfloat("NEWSCRAWL_STORE_RETRY_SECONDS"))
+        # The same stages as a crawl's writer: replayed records are judged for duplicates too.
+        dedup = BatchDedup.for_articles(store.articles, DedupParams.from_settings(s))
+        storer = BatchStorer(store, s.getfloat("NEWSCRAWL_STORE_RETRY_SECONDS"), **dedup.stages())
         for path in paths:
             try:
                 result = replay_spill_file(path, storer, s.getint("NEWSCRAWL_BATCH_SIZE"))

@@ -31,7 +31,7 @@ from newscrawl.outlets import RegistryError, load_registry
 from newscrawl.pipelines import text_options
 from newscrawl.reprocess import Reprocessor
 from newscrawl.store import ArticleStore, BoilerplateStore, StorageUnavailable
-from newscrawl.store.corpus import DEDUP_FIELDS, BatchDedup
+from newscrawl.store.corpus import BatchDedup
 from newscrawl.store.writer import BatchStorer
 from newscrawl.text.article import TextOptions
 from newscrawl.workers import available_cores, start_text_stage
@@ -71,10 +71,10 @@ class Command(ScrapyCommand):
             exit_usage(str(exc))
         db = database_or_exit(s)
         store = ArticleStore(db)
-        dedup = BatchDedup.for_database(db, DedupParams.from_settings(s))
-        storer = BatchStorer(store, s.getfloat("NEWSCRAWL_STORE_RETRY_SECONDS"), annotators=[dedup.annotate],
-                             lookup_fields=(*DEDUP_FIELDS, "cleaning"), write_unchanged=not opts.changed_only,
-                             dry_run=opts.dry_run)
+        stages = BatchDedup.for_articles(store.articles, DedupParams.from_settings(s)).stages()
+        stages["lookup_fields"] = (*stages["lookup_fields"], "cleaning")
+        storer = BatchStorer(store, s.getfloat("NEWSCRAWL_STORE_RETRY_SECONDS"), **stages,
+                             write_unchanged=not opts.changed_only, dry_run=opts.dry_run)
         learned = (BoilerplateStore(db, s.getint("NEWSCRAWL_BOILERPLATE_MIN_ARTICLES"))
                    if s.getbool("NEWSCRAWL_LEARN_BOILERPLATE") else None)
         base = text_options(s)

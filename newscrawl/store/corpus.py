@@ -374,6 +374,12 @@ class BatchDedup:
                            "next start", str(exc).split("\n", 1)[0][:300])
         return cls(params, key_index)
 
+    def stages(self) -> dict[str, Any]:
+        """The ``BatchStorer`` keyword arguments that run this dedup in a writer (crawl,
+        spill replay, reprocess): the annotate stage, the stored fields it compares with,
+        and the index stage."""
+        return {"annotators": [self.annotate], "lookup_fields": DEDUP_FIELDS, "indexers": [self.index]}
+
     def annotate(self, articles: Collection, docs: list[dict[str, Any]],
                  existing: Mapping[str, Mapping[str, Any]] | None = None) -> None:
         """``annotate_duplicates`` for one batch; raises ``PyMongoError`` like it."""
