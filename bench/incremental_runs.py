@@ -6,7 +6,7 @@ for comparison. For each run it prints the requests the newsroom served (article
 sources apart), the crawl's ``downloader/request_count``, ``newscrawl/discovery/known_skipped``,
 the records stored and the wall time. Loopback only; it prints figures and asserts nothing.
 
-    .venv/bin/python bench/incremental.py [--articles 200] [--outlets nr-kurier,nr-kresy,nr-gazeta]
+    .venv/bin/python bench/incremental_runs.py [--articles 200] [--outlets nr-kurier,nr-kresy,nr-gazeta]
 """
 
 from __future__ import annotations
