@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that only track where a click came from.
@@ -55,6 +56,9 @@ def _variant_host(host: str, preferred_host: str | None) -> str:
     return host
 
 
+# Cached: a crawl asks for the same URL's canonical form ~14 times (discovery, the fence,
+# fingerprints, dedup, the known-URL check, the record) — 5% of the crawl process's time.
+@lru_cache(maxsize=16384)
 def canonicalize_url(url: str, preferred_host: str | None = None) -> str:
     """Strip tracking parameters, the fragment and AMP/mobile variants; lowercase scheme
     and host; drop a default port. Query order is kept."""
