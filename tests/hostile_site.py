@@ -47,7 +47,7 @@ from typing import Any, Iterator
 
 from tests.newsroom import ExpectedArticle, Newsroom
 from tests.newsroom.registry import dump_registry
-from tests.support import ROOT, crawl_env
+from tests.support import ROOT, crawl_env, send
 
 OWN_IP, ELSEWHERE_IP = "127.0.0.21", "127.0.0.22"
 ARTICLE_PATTERN = r"^https?://[^/]+/artykul/\d+-[^/]+\.html$"
@@ -120,16 +120,6 @@ class _Server(ThreadingHTTPServer):
     def base(self) -> str:
         host, port = self.server_address[:2]
         return f"http://{host}:{port}"
-
-
-def send(handler: BaseHTTPRequestHandler, status: int, headers: dict[str, str], body: bytes) -> None:
-    """Answer a request with ``status``, ``headers`` and ``body``."""
-    handler.send_response(status)
-    for name, value in headers.items():
-        handler.send_header(name, value)
-    handler.send_header("Content-Length", str(len(body)))
-    handler.end_headers()
-    handler.wfile.write(body)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -130,13 +130,18 @@ def mongo_for_bench(folder: Path) -> Iterator[tuple[str, int | None]]:
         server.stop()
 
 
+def send(handler: BaseHTTPRequestHandler, status: int, headers: dict[str, str], body: bytes) -> None:
+    """Answer a request with ``status``, ``headers`` and ``body``."""
+    handler.send_response(status)
+    for name, value in headers.items():
+        handler.send_header(name, value)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
 class ReplyingHandler(BaseHTTPRequestHandler):
     """A small test site's request handler: ``_send`` answers with a status, body and headers."""
 
     def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        send(self, status, headers, body)
