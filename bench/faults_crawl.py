@@ -41,8 +41,7 @@ from pymongo import MongoClient  # noqa: E402
 from tests.hostile_site import ELSEWHERE_IP, FAMILIES, OWN_IP, HostileSite, run_scrapy  # noqa: E402
 from tests.newsroom import Newsroom  # noqa: E402
 from tests.newsroom.registry import dump_registry  # noqa: E402
-from tests.support import send  # noqa: E402
-from tests.support import crawl_env  # noqa: E402
+from tests.support import crawl_env, send  # noqa: E402
 from tools.localmongo import start_server  # noqa: E402
 
 MILLION_IP = "127.0.0.31"
