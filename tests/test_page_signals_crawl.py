@@ -13,6 +13,7 @@ import pytest
 
 from tests.hostile_site import run_scrapy
 from tests.newsroom.registry import dump_registry
+from tests.support import send
 
 PARAGRAPHS = (
     "Posłowie przyjęli w piątek ustawę o ochronie ludności, która trafi teraz do Senatu.",
@@ -56,15 +57,9 @@ class Site:
                 elif self.path == "/":
                     body, ctype = b"<html><head><title>Portal</title></head><body>ok</body></html>", "text/html"
                 else:
-                    self.send_response(404)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
+                    send(self, 404, {}, b"")
                     return
-                self.send_response(200)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                send(self, 200, {"Content-Type": ctype}, body)
 
         self.head = head
         self.paths: list[str] = []

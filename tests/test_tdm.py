@@ -85,6 +85,8 @@ def _serve_page_reserving_site():
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+    from tests.support import send
+
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args):
             pass
@@ -102,16 +104,9 @@ def _serve_page_reserving_site():
             elif self.path == "/":
                 body = b"<html><head><title>Portal</title></head><body>ok</body></html>"
             else:
-                self.send_response(404)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+                send(self, 404, {}, b"")
                 return
-            self.send_response(200)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            send(self, 200, headers, body)
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
