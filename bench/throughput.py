@@ -539,6 +539,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="about a minute: 1k stored articles, fewer pages")
     parser.add_argument("--profile", action="store_true", help="print the top 10 functions of a crawl (cProfile)")
+    parser.add_argument("--profile-file", type=Path, help="with --profile: also keep the crawl's cProfile data here")
     parser.add_argument("--sizes", help="stored articles before each newsroom crawl (default 1000,10000,100000)")
     parser.add_argument("--articles", type=int, help="newsroom articles per outlet (3 outlets; default 500)")
     parser.add_argument("--real-pages", type=Path, default=ROOT.parent / "shared" / "corpora" / "trafilatura-eval" / "html")
@@ -630,6 +631,9 @@ def newsroom(args, client: MongoClient, uri: str, store, tmp: Path, sizes: list[
     if args.profile:
         print("  profile of one crawl (cProfile, the crawl process, top 10 by own time):")
         print_profile(tmp / "crawl.prof")
+        if args.profile_file:
+            args.profile_file.write_bytes((tmp / "crawl.prof").read_bytes())
+            print(f"  profile data kept in {args.profile_file} (python -m pstats)")
 
 
 def time_text_stage_per_outlet(pages: list[tuple[str, bytes]], room: Newsroom) -> InProcess:

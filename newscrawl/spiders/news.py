@@ -29,7 +29,9 @@ Any other argument, a bad value or a bad ``-s`` setting stops with one line, exi
 Incremental: the article URLs of each feed, sitemap or listing page that pass the filters
 are checked against the database in one batch (``knownurls.KnownUrlFilter``); only those
 not stored yet, or dated later by their source than the stored copy, are downloaded. The
-limit counts after that check.
+limit counts after that check. A URL already put in this run's backlog and found again
+(the feed, a sitemap and a section list the same article) is dropped before the check
+(``newscrawl/discovery/found_again``).
 
 Stats: ``newscrawl/discovery/<what>`` counters; ``newscrawl/tdm/<outlet>`` = ``{"reserved":
 True | False | None, "source", "skipped"}``; per outlet ``newscrawl/outlet/<outlet>/``
@@ -157,8 +159,13 @@ class OutletRun:
     robots_sitemaps: list[str] = field(default_factory=list)
     status: tdm.TdmStatus = tdm.NOT_RESERVED
     skipped: bool = False
-    # Article URLs accepted, kept only when a limit is set (dedup itself is the dupefilter's).
+    # Article URLs put in the backlog in this run. A URL found again (in the feed, a sitemap
+    # and a section) is neither looked up nor requested again: a duplicate request would
+    # cost the spider middlewares and the dupefilter as much as a real one. Also the
+    # limit's count.
     scheduled: set[str] = field(default_factory=set)
+    # Listing pages requested in this run: every page of a section links to its neighbours.
+    listings: set[str] = field(default_factory=set)
     # Accepted article URLs waiting for a request, and sitemaps waiting to be fetched.
     backlog: deque[str] = field(default_factory=deque)
     sitemaps: deque[str] = field(default_factory=deque)
@@ -434,6 +441,7 @@ class NewsSpider(scrapy.Spider):
             yield self._source(url, self.parse_feed, outlet, "feed")
         run.sitemaps.extend(dict.fromkeys([*spec.sitemaps, *run.robots_sitemaps]))
         for url in spec.sections:
+            run.listings.add(spec.canonical(url))
             yield self._source(url, self.parse_section, outlet, "section", section=url, depth=0)
         yield from self._release(outlet)
 
@@ -530,8 +538,15 @@ class NewsSpider(scrapy.Spider):
         await self._offer_checked(outlet, batch)
 
     async def _offer_checked(self, outlet: str, batch: list[tuple[str, datetime | None]]) -> None:
-        if not batch:
+        scheduled, fresh = self.runs[outlet].scheduled, {}
+        for url, changed in batch:
+            if url not in scheduled:
+                fresh.setdefault(url, changed)
+        if len(fresh) < len(batch):
+            self._count("found_again", len(batch) - len(fresh))
+        if not fresh:
             return
+        batch = list(fresh.items())
         # Once the limit is reached, no lookup: _enqueue counts the rest as over the limit.
         urls = [url for url, _ in batch] if self._full(outlet) else await self.known.to_fetch(outlet, batch)
         for url in urls:
@@ -542,13 +557,12 @@ class NewsSpider(scrapy.Spider):
         run = self.runs[outlet]
         if self._closed_to_us(outlet):
             return
-        if self.limit:
-            if url in run.scheduled:
-                return
-            if len(run.scheduled) >= self.limit:
-                self._count("over_limit")
-                return
-            run.scheduled.add(url)
+        if url in run.scheduled:
+            return
+        if self.limit and len(run.scheduled) >= self.limit:
+            self._count("over_limit")
+            return
+        run.scheduled.add(url)
         self._count("article_links")
         run.backlog.append(url)
 
@@ -629,8 +643,11 @@ class NewsSpider(scrapy.Spider):
                 next_pages.append(url)
         await self._offer(outlet, links)
         if depth < self.section_depth and not self._full(outlet) and not self._closed_to_us(outlet):
+            listings = self.runs[outlet].listings
             for url in dict.fromkeys(next_pages):
-                yield self._source(url, self.parse_section, outlet, "section", section=section, depth=depth + 1)
+                if url not in listings:
+                    listings.add(url)
+                    yield self._source(url, self.parse_section, outlet, "section", section=section, depth=depth + 1)
         for request in self._release(outlet):
             yield request
 
