@@ -52,7 +52,7 @@ def record(result: Article | Rejected, url: str) -> dict[str, Any]:
     """The JSON form of a result: the stored record, or the rejection."""
     if isinstance(result, Rejected):
         return {"url": url, "rejected": result.reason, "detail": result.detail}
-    return dataclasses.asdict(result)
+    return {k: v for k, v in dataclasses.asdict(result).items() if k not in ("minhash", "lsh")}
 
 
 def _pages_from_files(paths: list[str], urls: list[str], content_type: str) -> Iterator[tuple[str, bytes | None, str, dict]]:

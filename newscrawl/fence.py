@@ -140,6 +140,10 @@ class Fence:
     def __init__(self, outlets: Mapping[str, Outlet], allowed_networks: Iterable[Network] = ()) -> None:
         self.outlets = {key: OutletFence.of(outlet) for key, outlet in outlets.items()}
         self.allowed_networks = tuple(allowed_networks)
+        # host → why its address is forbidden (None: allowed, or a name the resolver checks).
+        # Only hosts on an outlet's domains get here, so it stays small; it spares every
+        # request of an IP-literal outlet the ipaddress parsing.
+        self._address_verdicts: dict[str, str | None] = {}
 
     def refusal(self, url: str, outlet: str | None = None) -> tuple[str, str] | None:
         """``(reason, detail)`` when ``url`` may not be requested for ``outlet`` (None: for
@@ -160,11 +164,12 @@ class Fence:
             what = {"port": f"port {port} is not the outlet's", "scheme": f"scheme {scheme!r} is not the outlet's",
                     "off_outlet": f"{host or url} is not on the outlet's domains"}[reason]
             return reason, what
-        if _ip_literal(host):
-            address = forbidden_address(host, self.allowed_networks)
-            if address:
-                return "private_address", address
-        return None
+        try:
+            address = self._address_verdicts[host]
+        except KeyError:
+            address = self._address_verdicts[host] = (
+                forbidden_address(host, self.allowed_networks) if _ip_literal(host) else None)
+        return ("private_address", address) if address else None
 
 
 def resolved_refusal(url: str, allowed: Iterable[Network] = ()) -> tuple[str, str] | None:

@@ -57,3 +57,8 @@ class Article:
     fetched_at: datetime | None = None
     http: dict[str, Any] = field(default_factory=dict)      # status, content_type, encoding
     extractor: dict[str, str] = field(default_factory=dict) # tool and pipeline versions
+    # MinHash signature of lead + text and its LSH band keys (newscrawl/corpus/minhash.py),
+    # made by the text stage in its worker process when asked (TextOptions.fingerprint);
+    # otherwise the writer makes them. Stored on the record for near-duplicate search.
+    minhash: bytes | None = None
+    lsh: list[int] = field(default_factory=list)

@@ -13,6 +13,10 @@ that never undercuts a site's Crawl-delay, and request dedup by canonical URL.
 - ``AutoThrottle`` keeps a slot's delay at or above the per-slot floor set from Crawl-delay.
 - ``OutletGateMiddleware`` drops already-queued requests of an outlet the spider stopped
   (``OutletStopped``).
+- ``MetaRefreshMiddleware`` is Scrapy's, minus decoding every page: Scrapy decodes the
+  whole body of every HTML response to look for ``<meta http-equiv="refresh">`` in its first
+  4,096 characters; a page whose first 16 KiB do not even contain the bytes of "refresh"
+  (in any ASCII-compatible encoding, or UTF-16/32) cannot have one and passes untouched.
 - ``CanonicalRequestFingerprinter`` fingerprints requests by their canonical URL
   (``newscrawl.urls``), so the dupefilter — Scrapy's, or scrapy-redis's shared one — sees
   ``/a?utm_source=x#top`` and ``/amp/a`` as ``/a``.
@@ -30,6 +34,7 @@ from time import monotonic
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware as ScrapyMetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware as ScrapyRetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as ScrapyRobotsTxtMiddleware
 from scrapy.exceptions import CannotResolveHostError, IgnoreRequest
@@ -248,6 +253,21 @@ class AutoThrottle(ScrapyAutoThrottle):
         floor = self.crawler.engine.downloader.per_slot_settings.get(key, {}).get("delay", 0)
         if floor:
             apply_delay_floor(slot, float(floor))
+
+
+# Scrapy scans the first 4,096 characters: at most 16 KiB in UTF-8 (or UTF-32). Encodings
+# other than UTF-16/32 (which put NULs between ASCII letters) keep ASCII letters as they are.
+_REFRESH_SCAN_BYTES = 4 * 4096
+
+
+class MetaRefreshMiddleware(ScrapyMetaRefreshMiddleware):
+    """Scrapy's meta-refresh redirects, without decoding pages that cannot carry one."""
+
+    def process_response(self, request: Request, response: Response, spider: Any = None) -> Request | Response:
+        head = response.body[:_REFRESH_SCAN_BYTES]
+        if b"\x00" not in head and b"refresh" not in head.lower():
+            return response
+        return super().process_response(request, response)
 
 
 class OutletStopped(IgnoreRequest):

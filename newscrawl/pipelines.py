@@ -10,6 +10,7 @@ import asyncio
 import logging
 import queue
 import time
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -55,6 +56,7 @@ def text_options(settings: Any) -> TextOptions:
         languages=tuple(settings.getlist("NEWSCRAWL_LANGUAGES")),
         min_text_chars=settings.getint("NEWSCRAWL_MIN_TEXT_CHARS"),
         dedup_threshold=settings.getfloat("NEWSCRAWL_DEDUP_THRESHOLD", 0.8),
+        fingerprint=DedupParams.from_settings(settings).minhash,
     )
 
 
@@ -221,8 +223,8 @@ class ExtractPipeline:
             if result.reason in ("worker_failed", "text_error"):
                 logger.error("%s: %s: %s", result.reason, page.url, result.detail)
             raise PageRejected(result.reason, f"{result.reason}: {page.url} {result.detail}".rstrip())
-        for removal in result.cleaning.get("removed", []):
-            self.stats.inc_value(f"newscrawl/cleaning/{removal['rule']}")
+        for rule, removed in Counter(r["rule"] for r in result.cleaning.get("removed", [])).items():
+            self.stats.inc_value(f"newscrawl/cleaning/{rule}", removed)
         for event in result.cleaning.get("events", []):
             self.stats.inc_value(f"{TEXT_EVENTS}{event}")
         if self.learn:

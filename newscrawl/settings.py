@@ -47,6 +47,8 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares.RobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newscrawl.middlewares.RetryAfterMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "newscrawl.middlewares.MetaRefreshMiddleware": 580,
     # One fence for every request, before everything else (see newscrawl/fence.py).
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "newscrawl.fence.FenceMiddleware": 10,

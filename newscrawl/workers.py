@@ -154,10 +154,11 @@ def warm_up() -> None:
         return
     from datetime import datetime, timezone
 
+    from newscrawl.corpus.minhash import MinHashParams
     from newscrawl.text.article import TextOptions
 
     page = FetchedPage("http://warm-up.invalid/", "", _WARM_UP_BODY, 200, {}, datetime.now(timezone.utc))
-    run_text_stage(_text_function(None), page, TextOptions())
+    run_text_stage(_text_function(None), page, TextOptions(fingerprint=MinHashParams()))
     _warmed_up = True
 
 

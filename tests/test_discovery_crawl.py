@@ -13,7 +13,7 @@ import pytest
 from pymongo.database import Database
 
 from tests.newsroom.registry import dump_registry, read_entries
-from tests.support import run_crawl
+from tests.support import crawl_stat, run_crawl
 
 SOURCE_KINDS = ("feeds", "sitemaps", "robots_sitemaps", "sections")
 # Everything the crawler may fetch that is not an article: TDM/robots checks, home page,
@@ -123,10 +123,15 @@ def test_section_depth_limits_pagination(newsroom, newsroom_registry, tmp_path, 
 def test_all_sources_together_fetch_each_article_once(newsroom, newsroom_registry, mongo_uri, mongo_db):
     # Feed (utm links), sitemap index, news sitemap, robots.txt sitemaps, paginated sections
     # with utm/#fragment links and AMP variants: one fetch per canonical article.
-    log, _ = crawl(newsroom, "nr-kurier", newsroom_registry, mongo_uri, mongo_db)
+    log, result = crawl(newsroom, "nr-kurier", newsroom_registry, mongo_uri, mongo_db)
     check_fetches(newsroom, "nr-kurier", log, article_paths(newsroom, "nr-kurier"))
     stored = {d["_id"] for d in mongo_db.articles.find({"outlet": "nr-kurier"}, {"_id": 1})}
     assert stored <= {a.url for a in newsroom.articles("nr-kurier")}
+    # The spider itself asks for each article and each listing page once: URLs found again
+    # (feed, sitemaps, sections all list them) are dropped before any request is made.
+    assert crawl_stat(result.stderr, "newscrawl/discovery/found_again") > 0
+    assert crawl_stat(result.stderr, "dupefilter/filtered") == 0
+    assert crawl_stat(result.stderr, "newscrawl/discovery/article_links") == len(stored)
 
 
 def test_since_skips_older_feed_and_sitemap_entries(newsroom, newsroom_registry, tmp_path, mongo_uri, mongo_db):

@@ -589,10 +589,15 @@ class NewsSpider(scrapy.Spider):
     def _entries(self, entries: Iterable[discovery.Entry], counter: str) -> Iterator[
             tuple[str, datetime | None, datetime | None]]:
         """``(url, date for since, newest date)`` of feed or sitemap entries, counted."""
-        for entry in entries:
-            self._count(counter)
-            dates = [d for d in (entry.date, entry.modified) if d is not None]
-            yield entry.url, entry.date, max(dates) if dates else None
+        read = 0
+        try:
+            for entry in entries:
+                read += 1
+                dates = [d for d in (entry.date, entry.modified) if d is not None]
+                yield entry.url, entry.date, max(dates) if dates else None
+        finally:
+            if read:
+                self._count(counter, read)
 
     async def parse_feed(self, response: Response, outlet: str) -> AsyncIterator[scrapy.Request]:
         self._fact(outlet, "sources_ok")
@@ -637,10 +642,11 @@ class NewsSpider(scrapy.Spider):
         for href in hrefs:
             url = spec.canonical(response.urljoin(href.strip()))
             if spec.is_article_url(url):
-                self._count("section_links")
                 links.append((url, None, None))  # a listing dates nothing
             elif discovery.is_pagination_link(url, section) and url != spec.canonical(response.url):
                 next_pages.append(url)
+        if links:
+            self._count("section_links", len(links))
         await self._offer(outlet, links)
         if depth < self.section_depth and not self._full(outlet) and not self._closed_to_us(outlet):
             listings = self.runs[outlet].listings

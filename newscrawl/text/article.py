@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import trafilatura
 
 from newscrawl import __version__
+from newscrawl.corpus.minhash import MinHashParams, fingerprint
 from newscrawl.items import Article, FetchedPage
 from newscrawl.tdm import NOT_RESERVED, TdmStatus, combine, meta_reservation
 from newscrawl.text.boilerplate import split_names, strip_boilerplate
@@ -56,7 +57,9 @@ class TextOptions:
     """The text stage's settings (picklable, so a worker process can receive them).
 
     ``outlet_phrases`` come from the outlet registry; ``learned_boilerplate`` are the
-    fingerprints of the outlet's learned boilerplate paragraphs (see ``fingerprint.py``).
+    fingerprints of the outlet's learned boilerplate paragraphs (see ``fingerprint.py``);
+    ``fingerprint`` the MinHash parameters of near-duplicate detection, when the record is
+    to carry its signature (``newscrawl/corpus/minhash.py``).
     """
 
     languages: tuple[str, ...] = ("pl",)
@@ -64,6 +67,9 @@ class TextOptions:
     dedup_threshold: float = 0.8
     outlet_phrases: tuple[str, ...] = ()
     learned_boilerplate: frozenset[str] = frozenset()
+    # Set: the record also gets its MinHash fingerprint (``Article.minhash``/``lsh``), made
+    # here — in a worker process of the crawl — instead of on the writer's thread.
+    fingerprint: MinHashParams | None = None
 
 
 @dataclass(frozen=True)
@@ -175,7 +181,7 @@ def _record(page: FetchedPage, options: TextOptions, events: list[str], progress
         cleaning["not_in_article_body"] = checked.unconfirmed
     if checked.recovered:
         cleaning["recovered"] = checked.recovered
-    return Article(
+    article = Article(
         url=page.url,
         outlet=page.outlet,
         domain=host,
@@ -205,6 +211,12 @@ def _record(page: FetchedPage, options: TextOptions, events: list[str], progress
             "trafilatura": trafilatura.__version__,
         },
     )
+    if options.fingerprint is not None:
+        progress.step = "fingerprint"
+        made = fingerprint(article.lead, article.text, options.fingerprint)
+        if made is not None:
+            article.minhash, article.lsh = made.minhash, list(made.lsh)
+    return article
 
 
 def _fallback(page: FetchedPage, options: TextOptions, events: list[str], page_tdm: TdmStatus) -> Article | Rejected:
