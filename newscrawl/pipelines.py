@@ -137,6 +137,7 @@ class ExtractPipeline:
         self._options: dict[str, tuple[frozenset[str], TextOptions]] = {}
         self._batch = max(1, crawler.settings.getint("NEWSCRAWL_BATCH_SIZE", 100))
         self._unsaved = 0  # articles observed since the last save of counts
+        self._announced = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
@@ -175,6 +176,7 @@ class ExtractPipeline:
         return self.crawler.stats
 
     def open_spider(self) -> None:
+        self._start_text_stage()
         if self.learn:
             s = self.crawler.settings
             with StorageTime.of(self.crawler).waiting():
@@ -189,9 +191,9 @@ class ExtractPipeline:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, FetchedPage):
             return item
-        if self.text is None:
-            self._start_text_stage()
         assert self.text is not None
+        if not self._announced:
+            self._announce_text_stage()
         async with self._in_pool:
             options = await self.options_for(item.outlet)
             try:
@@ -201,9 +203,15 @@ class ExtractPipeline:
         return self._record(item, outcome)
 
     def _start_text_stage(self) -> None:
-        """Started with the first page, so that a crawl that fetches no article (MongoDB
-        down, outlet skipped, nothing new) never starts worker processes."""
+        """Started when the spider opens. The workers start and warm up in the background
+        (the text stage's imports, language model and MinHash permutations: 1–2 s of one
+        core) while robots.txt, feeds and sitemaps are fetched, so the first pages do not
+        wait for them; a crawl that fetches no article pays that once."""
         self.text = start_text_stage(self.workers, self.text_timeout)
+
+    def _announce_text_stage(self) -> None:
+        """One log line, with the first page (a crawl that fetches none stays short)."""
+        self._announced = True
         if isinstance(self.text, TextWorkerPool):
             logger.info("text stage: %d worker processes (%s), %gs per page at most",
                         self.text.size, self.text.method, self.text_timeout)
