@@ -10,7 +10,8 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 # py3langid's cost is a pure-Python walk over the sample's bytes plus one sparse product
 # per page, so it grows with the sample. Two slices of 250 characters (the start and the
 # middle of the text) give the same language as the whole text on all newsroom pages and
-# on 967 of 970 real pages (the others mix languages), at about a tenth of the cost.
+# on 967 of 970 real pages (the others mix languages, or are in a language the model lacks),
+# at a third (newsroom) to a ninth (real pages) of the cost (bench/language.py).
 SLICE_CHARS = 250
 
 # Records carry ISO 639-1 codes. The model also knows languages that belong to an ISO
