@@ -118,7 +118,7 @@ def run(corpus: Path, only: set[str], limit: int) -> tuple[Column, Column, Audit
     items = sorted(evaldata.items(), key=lambda kv: kv[1]["file"])
     if only:
         items = [kv for kv in items if kv[1]["file"] in only]
-    # Warm-up, untimed: one-time costs (imports, langdetect's profiles, compiled patterns)
+    # Warm-up, untimed: one-time costs (imports, the language model, compiled patterns)
     # are no per-page cost of either column.
     if items:
         warm_url, warm_item = items[0]

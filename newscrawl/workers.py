@@ -125,7 +125,7 @@ class InProcessText:
 
 
 # A small article run once by each new worker, so the first real page does not pay the
-# text stage's lazy set-up (language profiles, date parsers, parser caches: ~1.5 s).
+# text stage's lazy set-up (language model, date parsers, parser caches: ~1.5 s).
 _WARM_UP_BODY = (
     '<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>Rozgrzewka | Portal</title>'
     '<meta property="og:title" content="Rozgrzewka etapu tekstu">'
