@@ -68,3 +68,18 @@ def test_the_text_stage_gives_the_fingerprint_the_writer_would_make():
         expected = fingerprint(article.lead, article.text, params)
         assert (article.minhash, article.lsh) == (expected.minhash, list(expected.lsh))
         assert build_article(page, TextOptions()).minhash is None  # not asked: the writer makes it
+
+
+def test_a_fingerprint_that_fails_costs_no_record(monkeypatch):
+    import newscrawl.text.article as article_module
+
+    def broken(*args, **kwargs):
+        raise MemoryError("no room for the shingles")
+
+    monkeypatch.setattr(article_module, "fingerprint", broken)
+    room = Newsroom(articles_per_outlet=1, seed=0)
+    entry = room.all_articles()[0]
+    page = FetchedPage(entry.url, entry.outlet, room.page_bytes(entry), 200, {}, datetime.now(timezone.utc))
+    article = build_article(page, TextOptions(fingerprint=MinHashParams()))
+    assert isinstance(article, Article) and article.text == build_article(page, TextOptions()).text
+    assert article.minhash is None and "fingerprint_error" in article.cleaning["events"]

@@ -213,10 +213,13 @@ def _record(page: FetchedPage, options: TextOptions, events: list[str], progress
         },
     )
     if options.fingerprint is not None:
-        progress.step = "fingerprint"
-        made = fingerprint(article.lead, article.text, options.fingerprint)
-        if made is not None:
-            article.minhash, article.lsh = made.minhash, list(made.lsh)
+        try:
+            made = fingerprint(article.lead, article.text, options.fingerprint)
+        except Exception:  # noqa: BLE001 — the record must not be lost to its fingerprint: the writer tries again
+            events.append("fingerprint_error")
+        else:
+            if made is not None:
+                article.minhash, article.lsh = made.minhash, list(made.lsh)
     return article
 
 
