@@ -29,9 +29,9 @@ Any other argument, a bad value or a bad ``-s`` setting stops with one line, exi
 Incremental: the article URLs of each feed, sitemap or listing page that pass the filters
 are checked against the database in one batch (``knownurls.KnownUrlFilter``); only those
 not stored yet, or dated later by their source than the stored copy, are downloaded. The
-limit counts after that check. A URL already put in this run's backlog and found again
-(the feed, a sitemap and a section list the same article) is dropped before the check
-(``newscrawl/discovery/found_again``).
+limit counts after that check. A URL listed twice in one source, or already put in this
+run's backlog (the feed, a sitemap and a section list the same article), is dropped before
+the check (``newscrawl/discovery/found_again``).
 
 Stats: ``newscrawl/discovery/<what>`` counters; ``newscrawl/tdm/<outlet>`` = ``{"reserved":
 True | False | None, "source", "skipped"}``; per outlet ``newscrawl/outlet/<outlet>/``

@@ -25,7 +25,8 @@ index is emulated by the collection ``dedup_index`` (``KeyIndex``): one document
 ``record`` = the ``_id`` of the **first** record that had it. Candidates of a batch come from
 two sets of ``_id $in`` queries (``IDS_PER_QUERY`` ids each) — the batch's keys on
 ``dedup_index``, then the records named there on ``articles`` — all answered by the ``_id``
-index: the cost per batch does not grow with the corpus. The band keys stay on the record on both servers (``lsh``).
+index: the cost per batch does not grow with the corpus. The band keys stay on the record
+on both servers (``lsh``).
 
 The emulated index is written **insert-only**: a key already held is never rewritten, so an
 entry is one small insert, and concurrent processes cannot undo each other (a duplicate key

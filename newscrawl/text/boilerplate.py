@@ -149,6 +149,11 @@ class Removal:
     rule: str
     text: str
 
+    def as_record(self) -> dict[str, str]:
+        """The removal as ``cleaning.removed`` stores it (not ``dataclasses.asdict``, which
+        deep-copies field by field: ~10 µs a removal, ~1% of a page)."""
+        return {"rule": self.rule, "text": self.text}
+
 
 @dataclass
 class Cleaned:
